@@ -1,0 +1,181 @@
+"""One source, generated exercises: ``solutions/NN_*.ipynb`` → ``exercises/NN_*.ipynb``.
+
+A solution region sits inside a ``def`` or ``class`` body between two marker lines::
+
+    def fetch(store, bucket, key):
+        ### BEGIN SOLUTION 1.3
+        ...
+        ### END SOLUTION 1.3
+
+In a function body the region becomes ``raise NotImplementedError("exercise 1.3: …")``;
+in a class body it becomes an ``__init__`` that raises it. Either way every name the
+exercise needs still exists, so ``check()`` can say "not attempted". Outputs and
+execution counts are cleared; every other cell is copied untouched.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from faultlab._errors import MarkerError, NotebookError
+from faultlab._exercise import exercises
+from faultlab._notebook import dumps_notebook, read_notebook
+
+__all__ = ["Region", "build_notebook", "build_tree", "find_regions", "regions_of"]
+
+_BEGIN = re.compile(r"^(?P<indent>[ \t]*)###\s*BEGIN SOLUTION\b(?P<label>.*)$")
+_END = re.compile(r"^(?P<indent>[ \t]*)###\s*END SOLUTION\b(?P<label>.*)$")
+_ID = re.compile(r"^\d+\.\d+$")
+
+
+@dataclass(frozen=True)
+class Region:
+    """One solution region: its exercise id, cell index (0-based) and line span."""
+
+    exercise_id: str
+    cell: int
+    begin: int
+    end: int
+    indent: str
+    container: str  # "function" or "class"
+
+
+def _enclosing(tree: ast.AST, line: int, indent: int) -> str | None:
+    best: tuple[int, str] | None = None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            end = node.end_lineno or node.lineno
+            if node.lineno < line <= end and indent > node.col_offset and (best is None or node.lineno > best[0]):
+                best = (node.lineno, "class" if isinstance(node, ast.ClassDef) else "function")
+    return None if best is None else best[1]
+
+
+def find_regions(source: str, path: str, cell: int) -> list[Region]:
+    """Return the solution regions of one code cell.
+
+    Raises:
+        MarkerError: Unbalanced, unlabelled, mislabelled or misplaced markers.
+    """
+    regions: list[Region] = []
+    lines = source.splitlines()
+    open_at: tuple[int, str, str] | None = None
+    where = cell + 1
+    for i, line in enumerate(lines):
+        begin, end = _BEGIN.match(line), _END.match(line)
+        if begin:
+            label = begin["label"].strip()
+            if open_at is not None:
+                raise MarkerError(path, where, f"line {i + 1}: BEGIN SOLUTION inside the open region {open_at[1]}")
+            if not _ID.match(label):
+                raise MarkerError(
+                    path, where, f"line {i + 1}: BEGIN SOLUTION needs an exercise id like 1.2, got {label!r}"
+                )
+            open_at = (i, label, begin["indent"])
+        elif end:
+            label = end["label"].strip()
+            if open_at is None:
+                raise MarkerError(path, where, f"line {i + 1}: END SOLUTION without a BEGIN SOLUTION")
+            if label and label != open_at[1]:
+                raise MarkerError(path, where, f"line {i + 1}: END SOLUTION {label} closes region {open_at[1]}")
+            if end["indent"] != open_at[2]:
+                raise MarkerError(path, where, f"line {i + 1}: END SOLUTION is not indented like its BEGIN")
+            regions.append(Region(open_at[1], cell, open_at[0], i, open_at[2], ""))
+            open_at = None
+    if open_at is not None:
+        raise MarkerError(path, where, f"line {open_at[0] + 1}: BEGIN SOLUTION {open_at[1]} is never closed")
+    if not regions:
+        return regions
+    try:
+        tree = ast.parse(source)
+    except SyntaxError as exc:
+        raise MarkerError(path, where, f"the cell does not parse as Python (line {exc.lineno}: {exc.msg})") from None
+    placed = []
+    for r in regions:
+        container = _enclosing(tree, r.begin + 1, len(r.indent.expandtabs()))
+        if container is None:
+            raise MarkerError(
+                path, where, f"region {r.exercise_id} must sit inside a def or class body, so the stub keeps its names"
+            )
+        placed.append(Region(r.exercise_id, r.cell, r.begin, r.end, r.indent, container))
+    return placed
+
+
+def _stub(region: Region, title: str) -> list[str]:
+    message = repr(f"exercise {region.exercise_id}: {title}")
+    ind = region.indent
+    if region.container == "class":
+        return [
+            f"{ind}def __init__(self, *args: object, **kwargs: object) -> None:",
+            f"{ind}    raise NotImplementedError({message})",
+        ]
+    return [f"{ind}raise NotImplementedError({message})"]
+
+
+def build_notebook(path: str | Path) -> tuple[str, list[Region]]:
+    """Return the exercise notebook generated from one solution notebook, and its regions.
+
+    Raises:
+        NotebookError: The file is missing or not a notebook.
+        MarkerError: Malformed markers, or a region for an unregistered exercise.
+    """
+    nb = read_notebook(path)
+    registry = exercises()
+    out = copy.deepcopy(nb)
+    found: list[Region] = []
+    for index, cell in enumerate(out.cells):
+        if cell.cell_type != "code":
+            continue
+        regions = find_regions(cell.source, str(path), index)
+        lines = cell.source.splitlines()
+        for region in reversed(regions):
+            if region.exercise_id not in registry:
+                raise MarkerError(str(path), index + 1, f"region {region.exercise_id} names no registered exercise")
+            lines[region.begin : region.end + 1] = _stub(region, registry[region.exercise_id].title)
+        found += regions
+        cell.source = "\n".join(lines)
+        cell.outputs = []
+        cell.execution_count = None
+        cell.metadata.pop("execution", None)
+    return dumps_notebook(out), found
+
+
+def build_tree(root: str | Path, *, check_only: bool = False) -> list[str]:
+    """Build ``exercises/`` from ``solutions/`` under ``root``; return what changed.
+
+    With ``check_only`` nothing is written and the returned list names the stale files.
+
+    Raises:
+        NotebookError: ``solutions/`` is missing or empty, or a notebook is malformed.
+        MarkerError: Malformed markers in a solution notebook.
+    """
+    root = Path(root)
+    sources = sorted((root / "solutions").glob("[0-9][0-9]_*.ipynb"))
+    if not sources:
+        raise NotebookError(str(root / "solutions"), "holds no NN_name.ipynb solution notebooks")
+    changed: list[str] = []
+    target_dir = root / "exercises"
+    expected = {src.name for src in sources}
+    for src in sources:
+        text, _ = build_notebook(src)
+        target = target_dir / src.name
+        current = target.read_text(encoding="utf-8") if target.exists() else None
+        if current != text:
+            changed.append(f"exercises/{src.name}")
+            if not check_only:
+                target_dir.mkdir(exist_ok=True)
+                tmp = target.with_suffix(".ipynb.tmp")
+                tmp.write_text(text, encoding="utf-8")
+                tmp.replace(target)
+    for extra in sorted(target_dir.glob("*.ipynb")) if target_dir.exists() else []:
+        if extra.name not in expected:
+            changed.append(f"exercises/{extra.name} (no solution notebook: delete it)")
+    return changed
+
+
+def regions_of(path: str | Path) -> list[Region]:
+    """Return the solution regions of a notebook (for tests and the grader)."""
+    return build_notebook(path)[1]

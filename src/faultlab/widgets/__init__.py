@@ -1,0 +1,16 @@
+"""ipywidgets views for notebooks: thin layers over plain, tested classes.
+
+``import faultlab`` never imports this module, so graders and scripts stay headless.
+
+* :class:`FaultPanel` — toggle fault kinds, probability, seed and latency for one
+  service operation, run calls, watch each call's outcome (logic: ``FaultLab``).
+* :class:`ChainViewer` — an exception chain as an expandable tree (logic:
+  :func:`faultlab.chain_record`).
+"""
+
+from __future__ import annotations
+
+from faultlab.widgets._chain import ChainViewer
+from faultlab.widgets._fault_panel import FaultPanel
+
+__all__ = ["ChainViewer", "FaultPanel"]
