@@ -8,8 +8,10 @@ A solution region sits inside a ``def`` or ``class`` body between two marker lin
         ### END SOLUTION 1.3
 
 In a function body the region becomes ``raise NotImplementedError("exercise 1.3: …")``;
-in a class body it becomes an ``__init__`` that raises it. Either way every name the
-exercise needs still exists, so ``check()`` can say "not attempted". Outputs and
+in a class body it becomes an ``__init__`` that raises it; at the top level of a cell
+each class and function the region defines keeps its name, bases, signature and
+docstring, with a body that raises. Either way every name the exercise needs still
+exists, so ``check()`` can say "not attempted". Outputs and
 execution counts are cleared; every other cell is copied untouched.
 """
 
@@ -41,7 +43,7 @@ class Region:
     begin: int
     end: int
     indent: str
-    container: str  # "function" or "class"
+    container: str  # "function", "class" or "module"
 
 
 def _enclosing(tree: ast.AST, line: int, indent: int) -> str | None:
@@ -95,18 +97,52 @@ def find_regions(source: str, path: str, cell: int) -> list[Region]:
         raise MarkerError(path, where, f"the cell does not parse as Python (line {exc.lineno}: {exc.msg})") from None
     placed = []
     for r in regions:
-        container = _enclosing(tree, r.begin + 1, len(r.indent.expandtabs()))
-        if container is None:
+        container = _enclosing(tree, r.begin + 1, len(r.indent.expandtabs())) or "module"
+        if container == "module" and not _definitions("\n".join(lines[r.begin + 1 : r.end])):
             raise MarkerError(
-                path, where, f"region {r.exercise_id} must sit inside a def or class body, so the stub keeps its names"
+                path, where, f"region {r.exercise_id} is at the top level but defines no class or function to stub"
             )
         placed.append(Region(r.exercise_id, r.cell, r.begin, r.end, r.indent, container))
     return placed
 
 
-def _stub(region: Region, title: str) -> list[str]:
+def _definitions(source: str) -> list[ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef]:
+    try:
+        body = ast.parse(source).body
+    except SyntaxError:
+        return []
+    return [n for n in body if isinstance(n, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)]
+
+
+def _skeleton(node: ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef, message: str) -> list[str]:
+    doc = ast.get_docstring(node, clean=False)
+    doc_lines: list[str] = []
+    if doc:
+        quoted = f'"""{doc}"""' if '"""' not in doc and not doc.endswith('"') else ast.unparse(ast.Constant(doc))
+        doc_lines = [f"    {quoted}", ""] if isinstance(node, ast.ClassDef) else [f"    {quoted}"]
+    if isinstance(node, ast.ClassDef):
+        bases = ", ".join(ast.unparse(b) for b in [*node.bases, *node.keywords])
+        return [
+            f"class {node.name}({bases}):" if bases else f"class {node.name}:",
+            *doc_lines,
+            "    def __init__(self, *args: object, **kwargs: object) -> None:",
+            f"        raise NotImplementedError({message})",
+        ]
+    stub = copy.deepcopy(node)
+    stub.decorator_list = []
+    stub.body = [ast.Pass()]
+    head = ast.unparse(stub).splitlines()[0]
+    return [head, *doc_lines, f"    raise NotImplementedError({message})"]
+
+
+def _stub(region: Region, title: str, solution: list[str]) -> list[str]:
     message = repr(f"exercise {region.exercise_id}: {title}")
     ind = region.indent
+    if region.container == "module":
+        out: list[str] = []
+        for node in _definitions("\n".join(solution)):
+            out += (["", ""] if out else []) + _skeleton(node, message)
+        return out
     if region.container == "class":
         return [
             f"{ind}def __init__(self, *args: object, **kwargs: object) -> None:",
@@ -134,7 +170,8 @@ def build_notebook(path: str | Path) -> tuple[str, list[Region]]:
         for region in reversed(regions):
             if region.exercise_id not in registry:
                 raise MarkerError(str(path), index + 1, f"region {region.exercise_id} names no registered exercise")
-            lines[region.begin : region.end + 1] = _stub(region, registry[region.exercise_id].title)
+            body = lines[region.begin + 1 : region.end]
+            lines[region.begin : region.end + 1] = _stub(region, registry[region.exercise_id].title, body)
         found += regions
         cell.source = "\n".join(lines)
         cell.outputs = []

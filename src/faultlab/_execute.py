@@ -44,7 +44,9 @@ def execute_notebook(path: str | Path, *, timeout: int = 120) -> float:
     p = Path(path)
     nb = read_notebook(p)
     start = time.perf_counter()
-    NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(p.parent)}}).execute()
+    NotebookClient(
+        nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(p.parent)}}
+    ).execute()
     took = time.perf_counter() - start
     text = dumps_notebook(normalise(nb))
     tmp = p.with_suffix(".ipynb.tmp")

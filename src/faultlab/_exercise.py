@@ -12,7 +12,9 @@ from __future__ import annotations
 import html
 import json
 import sys
-from collections.abc import Callable, Mapping
+import types
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -155,7 +157,7 @@ def observe_exercise(exercise: Exercise, namespace: Mapping[str, Any]) -> dict[s
     ``data``), ``"missing"`` or ``"reexport"`` (with ``name``), or ``"observer_error"``.
     """
     probe = Probe(namespace)
-    with used_references() as used:
+    with _as_main(namespace), used_references() as used:
         try:
             data = exercise.observe(probe)
         except MissingName as exc:
@@ -170,6 +172,28 @@ def observe_exercise(exercise: Exercise, namespace: Mapping[str, Any]) -> dict[s
     except (TypeError, ValueError) as exc:
         return {"id": exercise.id, "state": "observer_error", "error": f"unserialisable: {exc}"}
     return {"id": exercise.id, "state": "observed", "data": data, "forbidden_used": forbidden_used}
+
+
+@contextmanager
+def _as_main(namespace: Mapping[str, Any]) -> Iterator[None]:
+    """Let pickle find the learner's classes: they live in ``__main__`` as in a notebook.
+
+    In a kernel ``sys.modules["__main__"]`` already holds the notebook's globals; when
+    a test or the grader runs code in a plain dict, a stand-in module is installed for
+    the duration of the check and the real one restored after.
+    """
+    real = sys.modules.get("__main__")
+    if namespace.get("__name__") != "__main__" or getattr(real, "__dict__", None) is namespace:
+        yield
+        return
+    stand_in = types.ModuleType("__main__")
+    stand_in.__dict__.update(namespace)
+    sys.modules["__main__"] = stand_in
+    try:
+        yield
+    finally:
+        if real is not None:
+            sys.modules["__main__"] = real
 
 
 def _not_implemented(data: Any) -> dict[str, Any] | None:

@@ -153,7 +153,7 @@ def pickle_roundtrip(exc: BaseException) -> dict[str, Any]:
     try:
         back = pickle.loads(pickle.dumps(exc))  # noqa: S301 - our own bytes, just made
     except Exception as err:  # noqa: BLE001 - the failure is what we observe
-        return {"ok": False, "error": f"{type(err).__name__}: {_text(err)}"}
+        return {"ok": False, "error": f"{type(err).__name__}: {_text(str(err))}"}
     if not isinstance(back, BaseException):
         return {"ok": False, "error": f"unpickled a {type(back).__name__}"}
     return {"ok": True, "back": describe(back)}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from faultlab._exercise import Exercise
@@ -13,29 +12,33 @@ from faultlab._world import World
 LESSON = "01_typed_errors"
 
 
-def _probe_instance(probe: Probe, cls_name: str, args: tuple[Any, ...]) -> dict[str, Any]:
-    """Build one learner exception and record everything a caller relies on."""
+def _probe_instance(probe: Probe, cls_name: str, fields: dict[str, Any]) -> dict[str, Any]:
+    """Build one learner exception and record everything a caller relies on.
+
+    It is built with keyword arguments: ``BaseException.__new__`` only fills ``.args``
+    from positional ones, so this is what exposes a dataclass that never calls
+    ``super().__init__`` (it then cannot be unpickled).
+    """
     cls = probe.get(cls_name)
-    label = f"{cls_name}({', '.join(map(repr, args))})"
-    made, exc = probe.catch(label, cls, *args)
+    label = f"{cls_name}({', '.join(f'{k}={v!r}' for k, v in fields.items())})"
+    made, exc = probe.catch(label, cls, **fields)
     record: dict[str, Any] = {"make": made}
     if not isinstance(exc, BaseException) or "raised" in made:
         return record
     record["exc"] = describe(exc)
     record["pickle"] = pickle_roundtrip(exc)
     record["hash"] = probe.call(f"hash({label})", hash, exc)
-    clone = copy.copy(exc)
-
-    def note() -> list[str]:
-        clone.add_note("while loading the model")
-        return list(getattr(clone, "__notes__", []))
-
-    record["note"] = probe.call(f"{label}.add_note(...)", note)
 
     def raise_it() -> None:
         raise exc
 
     record["raise"] = probe.call(f"raise {label}", raise_it)
+
+    def note() -> list[str]:
+        exc.add_note("while loading the model")
+        return list(getattr(exc, "__notes__", []))
+
+    record["note"] = probe.call(f"{label}.add_note(...)", note)
     return record
 
 
@@ -45,7 +48,7 @@ def _judge_instance(
     make = rec["make"]
     returned(make)  # the constructor itself must not raise
     exc = rec["exc"]
-    label = make["call"]
+    label = make["call"].split("(")[0] + "(...)"
     for base in bases:
         expect(
             is_a(exc, base),
@@ -97,7 +100,7 @@ def _judge_instance(
 # -- 1.1 NotFound -------------------------------------------------------------------------
 def _observe_not_found(probe: Probe) -> dict[str, Any]:
     probe.get("StorageError")
-    return {"nf": _probe_instance(probe, "NotFound", ("weights", "llama/7b.bin"))}
+    return {"nf": _probe_instance(probe, "NotFound", {"bucket": "weights", "key": "llama/7b.bin"})}
 
 
 def _judge_not_found(data: dict[str, Any]) -> None:
@@ -119,9 +122,9 @@ def _judge_not_found(data: dict[str, Any]) -> None:
 # -- 1.2 the rest of the family -----------------------------------------------------------
 def _observe_family(probe: Probe) -> dict[str, Any]:
     return {
-        "pd": _probe_instance(probe, "PermissionDenied", ("carol", "weights/llama/7b.bin")),
-        "qe": _probe_instance(probe, "QuotaExceeded", (130, 100)),
-        "to": _probe_instance(probe, "StorageTimeout", (2.5,)),
+        "pd": _probe_instance(probe, "PermissionDenied", {"principal": "carol", "resource": "weights/llama/7b.bin"}),
+        "qe": _probe_instance(probe, "QuotaExceeded", {"used_bytes": 130, "limit_bytes": 100}),
+        "to": _probe_instance(probe, "StorageTimeout", {"seconds": 2.5}),
     }
 
 

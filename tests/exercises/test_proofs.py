@@ -1,0 +1,56 @@
+"""Every check can fail: stubs are "not attempted", known-wrong answers fail, solutions pass."""
+
+from __future__ import annotations
+
+import textwrap
+from functools import cache
+from typing import Any
+
+import pytest
+
+from faultlab._exercise import exercises, run_check
+from tests.conftest import ROOT, notebook_namespace
+from tests.wrong import WRONG
+
+ALL = list(exercises().values())
+
+
+@cache
+def _namespace(folder: str, lesson: str) -> dict[str, Any]:
+    return notebook_namespace(ROOT / folder / f"{lesson}.ipynb")
+
+
+@pytest.mark.parametrize("ex", ALL, ids=lambda ex: ex.id)
+def test_solution_passes(ex: Any) -> None:
+    """The solution notebook's definitions pass the exercise's checks."""
+    verdict = run_check(ex.id, dict(_namespace("solutions", ex.lesson)))
+    assert verdict.status == "passed", verdict.text()
+    assert verdict.points == ex.points
+
+
+@pytest.mark.parametrize("ex", ALL, ids=lambda ex: ex.id)
+def test_stub_is_not_attempted(ex: Any) -> None:
+    """The generated exercise notebook's stub is reported as not attempted, with no points."""
+    verdict = run_check(ex.id, dict(_namespace("exercises", ex.lesson)))
+    assert verdict.status == "not_attempted", verdict.text()
+    assert verdict.points == 0
+
+
+@pytest.mark.parametrize("ex", ALL, ids=lambda ex: ex.id)
+def test_every_exercise_has_known_wrong_answers(ex: Any) -> None:
+    """tests/wrong keeps at least one known-wrong answer for every exercise."""
+    assert WRONG.get(ex.id), f"add a known-wrong answer for {ex.id} to tests/wrong/"
+
+
+CASES = [(eid, why, src, status) for eid, cases in WRONG.items() for why, src, status in cases]
+
+
+@pytest.mark.parametrize(("eid", "why", "source", "status"), CASES, ids=[f"{c[0]}-{c[1]}" for c in CASES])
+def test_known_wrong_answer_fails(eid: str, why: str, source: str, status: str) -> None:
+    """A known-wrong answer, defined over the solution, gets the expected failing verdict."""
+    ex = exercises()[eid]
+    ns = dict(_namespace("solutions", ex.lesson))
+    exec(compile(textwrap.dedent(source), f"<wrong {eid}: {why}>", "exec"), ns)  # noqa: S102
+    verdict = run_check(eid, ns)
+    assert verdict.status == status, f"{why}: {verdict.text()}"
+    assert verdict.points == 0
