@@ -16,7 +16,7 @@ import types
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any
 
 from faultlab._errors import UnknownExerciseError
 from faultlab._judge import Fail, LearnerRaised, exc_line
@@ -71,9 +71,14 @@ class Exercise:
     success: str = ""
 
 
+_ICONS = {"passed": "✔", "incorrect": "✘", "not_attempted": "…", "error": "!"}
+
+
 @dataclass(frozen=True)
 class Verdict:
     """The outcome of checking one exercise."""
+
+    __module__ = "faultlab"
 
     exercise_id: str
     status: str
@@ -82,8 +87,6 @@ class Verdict:
     max_points: int
     expected: str | None = None
     got: str | None = None
-
-    _ICONS: ClassVar[dict[str, str]] = {"passed": "✔", "incorrect": "✘", "not_attempted": "…", "error": "!"}
 
     def as_dict(self) -> dict[str, Any]:
         """Plain data, in the shape of the grader's per-exercise record."""
@@ -106,7 +109,7 @@ class Verdict:
         return "\n".join(lines)
 
     def __repr__(self) -> str:
-        icon = self._ICONS.get(self.status, "!")
+        icon = _ICONS.get(self.status, "!")
         score = f"[{self.points}/{self.max_points}]"
         body = self.text()
         tail = "" if self.status == "passed" else f'\n  Stuck? Run hint("{self.exercise_id}").'

@@ -88,8 +88,10 @@ def _text(value: object) -> str:
 
 def jsonable(value: object, depth: int = 0) -> Any:
     """Convert ``value`` to plain JSON data; anything else becomes its (capped) repr."""
-    if value is None or type(value) in (bool, int, str):
-        return value if type(value) is not str or len(value) <= _MAX_TEXT else _text(value)
+    if isinstance(value, str):
+        return _text(value)  # plain str, capped; a subclass's own __eq__ is gone
+    if value is None or type(value) in (bool, int):
+        return value
     if type(value) is float:
         return value if value == value and abs(value) != float("inf") else repr(value)
     if isinstance(value, bytes):
@@ -117,7 +119,7 @@ def describe(exc: BaseException, depth: int = 0) -> dict[str, Any]:
     try:
         text: object = str(exc)
     except Exception as err:  # noqa: BLE001 - a broken __str__ is an observation too
-        message = {"str_raised": f"{type(err).__name__}: {_text(err)}"}
+        message = {"str_raised": f"{type(err).__name__}: {_text(str(err))}"}
     else:
         message = _text(text) if isinstance(text, str) else {"not_a_str": _text(text)}
     try:

@@ -87,13 +87,14 @@ class FaultLab:
         """Replace the operation's fault rules with the current settings; describe them.
 
         Each enabled kind fails with the panel's probability, from its own seed derived
-        from the panel's seed, so the same settings always give the same run.
+        from the panel's seed and the kind's name, so the same settings always give the
+        same run, and switching one kind on does not change when another one fires.
         """
         plan = self.service.faults
         plan.rules = [r for r in plan.rules if r.operation != self.operation]
-        seeds = random.Random(self.seed)
         for kind in sorted(self.kinds):
-            plan.fail_with_probability(self.operation, self.probability, FAULT_KINDS[kind], seed=seeds.randrange(2**32))
+            seed = random.Random(f"{self.seed}:{kind}").randrange(2**32)
+            plan.fail_with_probability(self.operation, self.probability, FAULT_KINDS[kind], seed=seed)
         if self.latency:
             plan.add_latency(self.operation, self.latency)
         return [r.describe() for r in plan.rules if r.operation == self.operation]

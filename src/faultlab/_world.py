@@ -41,6 +41,8 @@ _RIGHTS = {"read": "r", "write": "w", "delete": "d"}
 class Call:
     """One call a service received: when, what, and how it ended."""
 
+    __module__ = "faultlab"
+
     time: float
     operation: str
     target: str

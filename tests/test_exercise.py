@@ -1,0 +1,109 @@
+"""check() and hint() in a notebook: every verdict, and every misuse, without a traceback."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import faultlab
+from faultlab import check, hint
+from faultlab._exercise import Verdict, get_exercise, judge_exercise
+
+
+def _good_parse_port(text: str) -> int:
+    port = int(text)
+    if not 1 <= port <= 65535:
+        raise ValueError(f"not a TCP port: {text!r}")
+    return port
+
+
+def test_check_reads_the_callers_globals() -> None:
+    """Without a namespace, check() reads the caller's globals, as a notebook cell's."""
+    ns: dict[str, Any] = {"check": check, "parse_port": _good_parse_port}
+    exec("verdict = check('0.1')", ns)  # noqa: S102 - simulates a notebook cell
+    assert ns["verdict"].status == "passed"
+
+
+def test_verdict_text_shows_expected_and_got() -> None:
+    """An incorrect verdict names the failing expectation, expected and got, and the hint."""
+    verdict = check("0.1", {"parse_port": int})
+    assert isinstance(verdict, Verdict)
+    assert verdict.status == "incorrect"
+    assert verdict.expected == "an exception"
+    assert "returned 0" in (verdict.got or "")
+    assert 'hint("0.1")' in repr(verdict)
+
+
+def test_verdict_html_escapes_learner_values() -> None:
+    """Learner-controlled text in a verdict is escaped in its HTML view."""
+    verdict = check("0.1", {"parse_port": lambda text: "<script>"})
+    assert isinstance(verdict, Verdict)
+    page = verdict._repr_html_()
+    assert "<script>" not in page
+    assert "&lt;script&gt;" in page
+
+
+def test_unknown_id_lists_valid_ids() -> None:
+    """An unknown id gives a message listing the valid ids, not a traceback."""
+    text = repr(check("9.9", {}))
+    assert "unknown exercise '9.9'" in text
+    assert "0.1" in text and "1.4" in text
+    assert "unknown exercise" in repr(hint("nope"))
+    assert "unknown exercise" in repr(check(42, {}))  # type: ignore[arg-type]
+
+
+def test_check_before_definition_is_clear() -> None:
+    """Checking before the function exists says which name is missing and what to do."""
+    verdict = check("0.1", {})
+    assert isinstance(verdict, Verdict)
+    assert verdict.status == "error"
+    assert "`parse_port` is not defined" in verdict.message
+
+
+def test_hints_are_progressive_and_bounded() -> None:
+    """hint(id) is the first hint, hint(id, 2) the second; out of range says what is valid."""
+    first, second = repr(hint("1.1")), repr(hint("1.1", 2))
+    assert first.startswith("Hint 1/3 for 1.1:")
+    assert 'hint("1.1", 2)' in first
+    assert second.startswith("Hint 2/3 for 1.1:")
+    assert "hints 1 to 3" in repr(hint("1.1", 4))
+    assert "hints 1 to 3" in repr(hint("1.1", 0))
+
+
+def test_reexporting_faultlab_is_incorrect() -> None:
+    """An answer that is faultlab's own object is refused, naming where it came from."""
+    verdict = check("0.1", {"parse_port": faultlab.format_chain})
+    assert isinstance(verdict, Verdict)
+    assert verdict.status == "incorrect"
+    assert "faultlab's own" in verdict.message
+
+
+def test_forbidden_reference_use_is_incorrect() -> None:
+    """Calling a guarded reference that the exercise forbids makes the answer incorrect."""
+    ex = get_exercise("0.1")
+    obs = {"id": "0.1", "state": "observed", "data": {}, "forbidden_used": ["faultlab.format_chain"]}
+    verdict = judge_exercise(ex, obs)
+    assert verdict.status == "incorrect"
+    assert "faultlab.format_chain" in verdict.message
+
+
+def test_malformed_observations_are_could_not_check() -> None:
+    """A judge fed malformed data reports 'could not check' instead of crashing."""
+    ex = get_exercise("0.1")
+    for obs in ({}, {"state": "observed", "data": []}, {"state": "observed", "data": {"good": 5}}):
+        verdict = judge_exercise(ex, obs)
+        assert verdict.status == "error"
+        assert "could not check" in verdict.message
+        assert verdict.points == 0
+
+
+def test_verdict_as_dict_matches_grader_schema() -> None:
+    """Verdict.as_dict() has the grader's per-exercise keys."""
+    verdict = check("0.1", {"parse_port": _good_parse_port})
+    assert isinstance(verdict, Verdict)
+    assert verdict.as_dict() == {
+        "id": "0.1",
+        "status": "passed",
+        "points": 1,
+        "max_points": 1,
+        "message": verdict.text(),
+    }

@@ -1,0 +1,114 @@
+"""Rendering exception chains."""
+
+from __future__ import annotations
+
+import json
+
+from faultlab import chain_html, chain_of, chain_record, format_chain, format_chain_oneline, show
+
+
+def _nested() -> BaseException:
+    try:
+        try:
+            try:
+                raise ConnectionResetError(104, "connection reset by peer")
+            except OSError as exc:
+                raise OSError("download interrupted") from exc
+        except OSError as exc:
+            raise RuntimeError("NVIDIA driver installation failed") from exc
+    except RuntimeError as exc:
+        outer = RuntimeError("provisioning GPU on node gpu-worker-03")
+        outer.__cause__ = exc
+        return outer
+
+
+def test_numbered_when_two_or_more_causes() -> None:
+    """With several causes each gets an index, as anyhow prints them."""
+    text = format_chain(_nested(), types=False)
+    assert text == (
+        "Error: provisioning GPU on node gpu-worker-03\n\nCaused by:\n"
+        "    0: NVIDIA driver installation failed\n"
+        "    1: download interrupted\n"
+        "    2: [Errno 104] connection reset by peer"
+    )
+
+
+def test_single_cause_is_unnumbered_and_typed() -> None:
+    """One cause prints without an index; types are shown by default."""
+    try:
+        raise ValueError("bad") from KeyError("k")
+    except ValueError as exc:
+        assert format_chain(exc) == "Error: ValueError: bad\n\nCaused by:\n    KeyError: 'k'"
+
+
+def test_no_cause_and_notes() -> None:
+    """An error alone prints one line; notes follow their link."""
+    exc = TimeoutError("slow")
+    exc.add_note("attempt 3/3")
+    assert format_chain(exc) == "Error: TimeoutError: slow\n    note: attempt 3/3"
+
+
+def test_context_followed_unless_suppressed() -> None:
+    """Implicit context is a link; `from None` hides it, as Python's traceback does."""
+    try:
+        try:
+            {}["k"]
+        except KeyError:
+            raise ValueError("implicit")  # noqa: B904 - the implicit context is the subject
+    except ValueError as exc:
+        assert [type(e).__name__ for e in chain_of(exc)] == ["ValueError", "KeyError"]
+        assert chain_record(exc)["chain"][0]["relation"] == "context"
+    try:
+        try:
+            {}["k"]
+        except KeyError:
+            raise ValueError("hidden") from None
+    except ValueError as exc:
+        assert chain_of(exc) == [exc]
+
+
+def test_cycles_are_cut() -> None:
+    """A cyclic chain ends instead of looping."""
+    a, b = ValueError("a"), ValueError("b")
+    a.__cause__, b.__cause__ = b, a
+    assert format_chain_oneline(a) == "a: b"
+
+
+def test_record_is_json_with_fields() -> None:
+    """chain_record is JSON-ready and keeps public attributes as fields."""
+    exc = OSError(28, "No space left on device")
+    exc.bucket = "models"  # type: ignore[attr-defined]
+    record = json.loads(json.dumps(chain_record(exc)))
+    assert record["type"] == "OSError"
+    assert record["fields"]["bucket"] == "models"
+    assert record["chain"] == []
+
+
+def test_groups_are_rendered() -> None:
+    """Exception groups list their members in text, records and HTML."""
+    group = ExceptionGroup("2 nodes failed", [TimeoutError("n1"), ValueError("n2")])
+    text = format_chain(group)
+    assert "[0] TimeoutError: n1" in text
+    assert "[1] ValueError: n2" in text
+    assert [e["type"] for e in chain_record(group)["exceptions"]] == ["TimeoutError", "ValueError"]
+
+
+def test_html_is_escaped() -> None:
+    """Every piece of text in the HTML view is escaped."""
+    exc = ValueError("<script>alert(1)</script>")
+    exc.add_note("<b>note</b>")
+    page = chain_html(exc)
+    assert "<script>" not in page
+    assert "&lt;script&gt;" in page
+    assert "&lt;b&gt;note" in page
+    assert repr(show(exc)) == format_chain(exc)
+
+
+def test_broken_str_does_not_break_the_report() -> None:
+    """An exception whose __str__ raises is still rendered."""
+
+    class Broken(Exception):
+        def __str__(self) -> str:
+            raise RuntimeError
+
+    assert format_chain(Broken()) == "Error: Broken: <str() raised RuntimeError>"
