@@ -46,7 +46,8 @@ def test_unknown_id_lists_valid_ids() -> None:
     """An unknown id gives a message listing the valid ids, not a traceback."""
     text = repr(check("9.9", {}))
     assert "unknown exercise '9.9'" in text
-    assert "0.1" in text and "1.4" in text
+    assert "0.1" in text
+    assert "1.4" in text
     assert "unknown exercise" in repr(hint("nope"))
     assert "unknown exercise" in repr(check(42, {}))  # type: ignore[arg-type]
 

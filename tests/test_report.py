@@ -35,10 +35,9 @@ def test_numbered_when_two_or_more_causes() -> None:
 
 def test_single_cause_is_unnumbered_and_typed() -> None:
     """One cause prints without an index; types are shown by default."""
-    try:
-        raise ValueError("bad") from KeyError("k")
-    except ValueError as exc:
-        assert format_chain(exc) == "Error: ValueError: bad\n\nCaused by:\n    KeyError: 'k'"
+    exc = ValueError("bad")
+    exc.__cause__ = KeyError("k")
+    assert format_chain(exc) == "Error: ValueError: bad\n\nCaused by:\n    KeyError: 'k'"
 
 
 def test_no_cause_and_notes() -> None:
@@ -48,23 +47,26 @@ def test_no_cause_and_notes() -> None:
     assert format_chain(exc) == "Error: TimeoutError: slow\n    note: attempt 3/3"
 
 
+def _raise_inside_handler(suppress: bool) -> BaseException:
+    try:
+        try:
+            {}["k"]
+        except KeyError:
+            if suppress:
+                raise ValueError("hidden") from None
+            raise ValueError("implicit")  # the implicit context is the subject
+    except ValueError as exc:
+        return exc
+    raise AssertionError
+
+
 def test_context_followed_unless_suppressed() -> None:
     """Implicit context is a link; `from None` hides it, as Python's traceback does."""
-    try:
-        try:
-            {}["k"]
-        except KeyError:
-            raise ValueError("implicit")  # noqa: B904 - the implicit context is the subject
-    except ValueError as exc:
-        assert [type(e).__name__ for e in chain_of(exc)] == ["ValueError", "KeyError"]
-        assert chain_record(exc)["chain"][0]["relation"] == "context"
-    try:
-        try:
-            {}["k"]
-        except KeyError:
-            raise ValueError("hidden") from None
-    except ValueError as exc:
-        assert chain_of(exc) == [exc]
+    implicit = _raise_inside_handler(suppress=False)
+    assert [type(e).__name__ for e in chain_of(implicit)] == ["ValueError", "KeyError"]
+    assert chain_record(implicit)["chain"][0]["relation"] == "context"
+    hidden = _raise_inside_handler(suppress=True)
+    assert chain_of(hidden) == [hidden]
 
 
 def test_cycles_are_cut() -> None:

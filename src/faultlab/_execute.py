@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from faultlab._errors import NotebookError
 from faultlab._notebook import dumps_notebook, read_notebook
 
 __all__ = ["execute_notebook", "normalise"]
@@ -29,6 +30,13 @@ def normalise(nb: Any) -> Any:
     return nb
 
 
+def _failed_cell(nb: Any) -> int:
+    for index, cell in enumerate(nb.cells, start=1):
+        if any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
+            return index
+    return 0
+
+
 def execute_notebook(path: str | Path, *, timeout: int = 120) -> float:
     """Run ``path`` top to bottom in a fresh kernel, write it back; return seconds taken.
 
@@ -36,17 +44,23 @@ def execute_notebook(path: str | Path, *, timeout: int = 120) -> float:
     notebook is never left half-written.
 
     Raises:
-        NotebookError: The file is missing or not a notebook.
-        nbclient.exceptions.CellExecutionError: A cell raised without a ``raises-exception`` tag.
+        NotebookError: The file is missing or not a notebook, or a cell raised (the
+            message names the cell and the error; the file is left as it was).
     """
     from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError
 
     p = Path(path)
     nb = read_notebook(p)
     start = time.perf_counter()
-    NotebookClient(
-        nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(p.parent)}}
-    ).execute()
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(p.parent)}})
+    try:
+        client.execute()
+    except CellTimeoutError:
+        raise NotebookError(str(path), f"a cell ran longer than {timeout}s; the file was not changed") from None
+    except CellExecutionError as exc:
+        where = f"cell {_failed_cell(nb)}"
+        raise NotebookError(str(path), f"{where} raised {exc.ename}: {exc.evalue}; the file was not changed") from None
     took = time.perf_counter() - start
     text = dumps_notebook(normalise(nb))
     tmp = p.with_suffix(".ipynb.tmp")

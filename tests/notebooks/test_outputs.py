@@ -53,14 +53,15 @@ def test_scanner_catches_each_kind(tmp_path: Path) -> None:
         "cells": [
             {"cell_type": "markdown", "source": "x"},
             {"cell_type": "code", "outputs": [{"output_type": "stream", "text": "<obj at 0x7f3a2b1c9d00>"}]},
-            {"cell_type": "code", "outputs": [{"output_type": "execute_result", "data": {"text/plain": "'/home/u/x'"}}]},
+            {"cell_type": "code", "outputs": [{"output_type": "execute_result", "data": {"text/plain": "'/home/x'"}}]},
             {"cell_type": "code", "outputs": [{"output_type": "stream", "text": ["on 2026-11-25", " at 10:11:12"]}]},
         ]
     }
     path = tmp_path / "n.ipynb"
     path.write_text(json.dumps(nb), encoding="utf-8")
     problems = scan(path)
-    assert [p.split(":")[0] for p in problems] == ["n.ipynb, cell 2", "n.ipynb, cell 3", "n.ipynb, cell 4", "n.ipynb, cell 4"]
+    cells = [p.split(":")[0] for p in problems]
+    assert cells == ["n.ipynb, cell 2", "n.ipynb, cell 3", "n.ipynb, cell 4", "n.ipynb, cell 4"]
 
 
 @pytest.mark.parametrize("path", EXECUTED, ids=lambda p: f"{p.parent.name}/{p.name}")
