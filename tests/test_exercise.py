@@ -108,3 +108,28 @@ def test_verdict_as_dict_matches_grader_schema() -> None:
         "max_points": 1,
         "message": verdict.text(),
     }
+
+
+def test_progress_tabulates_a_lesson() -> None:
+    """progress() checks every exercise of a lesson and totals the score."""
+    from faultlab import Progress, progress
+
+    table = progress("00", {"parse_port": _good_parse_port})
+    assert isinstance(table, Progress)
+    assert table.score == (1, 1)
+    assert repr(table).splitlines()[-1] == "score: 1/1"
+    empty = progress("01", {})
+    assert isinstance(empty, Progress)
+    assert {v.status for v in empty.verdicts} == {"error"}
+    assert empty.score == (0, 13)
+    assert "no lesson '42'" in repr(progress("42", {}))
+
+
+def test_progress_infers_lessons_from_definitions() -> None:
+    """Without a lesson, progress() covers the lessons whose exercise names are defined."""
+    from faultlab import Progress, progress
+
+    table = progress(namespace={"parse_port": int})
+    assert isinstance(table, Progress)
+    assert [v.exercise_id for v in table.verdicts] == ["0.1"]
+    assert table.verdicts[0].status == "incorrect"

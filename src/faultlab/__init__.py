@@ -19,7 +19,7 @@ from faultlab._errors import (
     NotebookError,
     UnknownExerciseError,
 )
-from faultlab._exercise import Verdict, check, exercises, hint
+from faultlab._exercise import Progress, Verdict, check, exercises, hint, progress
 from faultlab._faults import FaultPlan
 from faultlab._observe import guarded
 from faultlab._report import chain_html, chain_of, chain_record, show
@@ -41,6 +41,7 @@ __all__ = [
     "MarkerError",
     "NotebookError",
     "ObjectStore",
+    "Progress",
     "Service",
     "UnknownExerciseError",
     "Verdict",
@@ -54,6 +55,7 @@ __all__ = [
     "format_chain",
     "format_chain_oneline",
     "hint",
+    "progress",
     "show",
 ]
 

@@ -26,6 +26,7 @@ __all__ = [
     "STATUSES",
     "Exercise",
     "Hint",
+    "Progress",
     "Verdict",
     "check",
     "exercises",
@@ -33,6 +34,7 @@ __all__ = [
     "hint",
     "judge_exercise",
     "observe_exercise",
+    "progress",
 ]
 
 #: Every status a verdict can have. The grader adds the last three.
@@ -293,6 +295,50 @@ def check(exercise_id: str, namespace: Mapping[str, Any] | None = None) -> Verdi
         return run_check(exercise_id, namespace)
     except UnknownExerciseError as exc:
         return _Message(f"! {exc}")
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Verdicts of every exercise of some lessons, shown as a table."""
+
+    __module__ = "faultlab"
+
+    verdicts: tuple[Verdict, ...]
+
+    @property
+    def score(self) -> tuple[int, int]:
+        """``(points earned, points available)``."""
+        return sum(v.points for v in self.verdicts), sum(v.max_points for v in self.verdicts)
+
+    def __repr__(self) -> str:
+        registry = exercises()
+        rows = [
+            f"{_ICONS.get(v.status, '!')} {v.exercise_id:>5}  {v.points}/{v.max_points}  "
+            f"{v.status.replace('_', ' '):<13}  {registry[v.exercise_id].title}"
+            for v in self.verdicts
+        ]
+        got, total = self.score
+        return "\n".join([*rows, f"score: {got}/{total}"])
+
+
+def progress(lesson: str | None = None, namespace: Mapping[str, Any] | None = None) -> Progress | _Message:
+    """Check every exercise of a lesson (``"01"`` or ``"01_typed_errors"``) and tabulate.
+
+    Without ``lesson``, every lesson with at least one of its exercise names defined in
+    the notebook is included. Definitions are read as :func:`check` reads them.
+    """
+    if namespace is None:
+        namespace = sys._getframe(1).f_globals
+    registry = exercises().values()
+    if lesson is None:
+        lessons = {ex.lesson for ex in registry if any(n in namespace for n in ex.names)}
+    else:
+        lessons = {ex.lesson for ex in registry if ex.lesson.split("_")[0] == str(lesson).split("_")[0]}
+        if not lessons:
+            known = ", ".join(sorted({ex.lesson for ex in registry}))
+            return _Message(f"! no lesson {lesson!r}; lessons with exercises: {known}")
+    chosen = [ex for ex in registry if ex.lesson in lessons]
+    return Progress(tuple(judge_exercise(ex, observe_exercise(ex, namespace)) for ex in chosen))
 
 
 def hint(exercise_id: str, number: int = 1) -> Hint | _Message:
