@@ -70,7 +70,7 @@ def test_panel_click_runs_calls_into_output() -> None:
     panel.run_button.click()
     lines = [o["text"] for o in panel.calls_log.outputs]
     assert len(lines) == 6
-    assert all("ERR TimeoutError: read timed out" in line for line in lines)
+    assert all("ERR  TimeoutError: read timed out" in line for line in lines)
     assert panel.status.value == "6 calls so far — TimeoutError: 6"
     assert "fail with p=1" in panel.plan.value
     panel.reset_button.click()

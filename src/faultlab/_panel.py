@@ -40,8 +40,8 @@ class Outcome:
 
     def line(self) -> str:
         """A fixed-width line for the panel's log."""
-        mark = "ok " if self.result == "ok" else "ERR"
-        return f"#{self.number:<3} t={self.time:7.2f}s  {mark} {self.result}: {self.detail}"
+        what = f"ok   {self.detail}" if self.result == "ok" else f"ERR  {self.result}: {self.detail}"
+        return f"#{self.number:<3} t={self.time:7.2f}s  {what}"
 
 
 @dataclass
