@@ -6,9 +6,9 @@ definitions, and the check must not pass. These stay out of the student bundle.
 
 from __future__ import annotations
 
-from tests.wrong import l00_welcome, l01_typed_errors
+from tests.wrong import l00_welcome, l01_typed_errors, l04_retries
 
 WRONG: dict[str, list[tuple[str, str, str]]] = {}
-for _module in (l00_welcome, l01_typed_errors):
+for _module in (l00_welcome, l01_typed_errors, l04_retries):
     for _id, _cases in _module.WRONG.items():
         WRONG.setdefault(_id, []).extend(_cases)

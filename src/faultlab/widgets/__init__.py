@@ -6,11 +6,16 @@
   service operation, run calls, watch each call's outcome (logic: ``FaultLab``).
 * :class:`ChainViewer` — an exception chain as an expandable tree (logic:
   :func:`faultlab.chain_record`).
+* :class:`RetryTimelinePanel` — inject faults, retry with your own helper, see each
+  attempt, its outcome and each sleep on the virtual time axis (logic: ``RetryTimeline``).
+* :class:`JitterLabPanel` — strategies, clients, base and cap in; the contention
+  simulation's work and completion time out (logic: ``JitterLab``).
 """
 
 from __future__ import annotations
 
 from faultlab.widgets._chain import ChainViewer
 from faultlab.widgets._fault_panel import FaultPanel
+from faultlab.widgets._retry import JitterLabPanel, RetryTimelinePanel
 
-__all__ = ["ChainViewer", "FaultPanel"]
+__all__ = ["ChainViewer", "FaultPanel", "JitterLabPanel", "RetryTimelinePanel"]
