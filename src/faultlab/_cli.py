@@ -1,4 +1,4 @@
-"""The ``faultlab`` command line: ``build``, ``execute``, ``list``, ``hint``.
+"""The ``faultlab`` command line: ``build``, ``execute``, ``list``, ``hint``, ``grade``, ``release``.
 
 Every failure a user can cause prints one line naming the problem and exits 2;
 faultlab never shows its own traceback for bad input.
@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from faultlab._errors import FaultlabError
 
@@ -57,9 +58,87 @@ def _hint(args: argparse.Namespace) -> int:
     return 0
 
 
+def _grade(args: argparse.Namespace) -> int:
+    from faultlab._grade import grade
+
+    def warn(message: str) -> None:
+        print(f"faultlab grade: warning: {message}", file=sys.stderr)
+
+    try:
+        summary = grade(
+            args.paths,
+            args.out,
+            jobs=args.jobs,
+            timeout=args.timeout,
+            memory_mb=args.memory,
+            extra_checks=args.extra_checks,
+            progress=sys.stderr,
+            warn=warn,
+        )
+    except KeyboardInterrupt:
+        print("\nfaultlab grade: interrupted; the reports in --out are incomplete", file=sys.stderr)
+        return 130
+    subs = summary.submissions
+    passed = sum(1 for s in subs for e in s.exercises if e.status == "passed")
+    checked = sum(len(s.exercises) for s in subs)
+    print(
+        f"graded {len(subs)} notebook(s) of {summary.learners} learner(s): {passed}/{checked} exercises passed; "
+        f"wrote {summary.out / 'results.json'}, gradebook.csv, feedback/ and formats/"
+    )
+    return 0
+
+
+def _release(args: argparse.Namespace) -> int:
+    from faultlab._release import release
+
+    written = release(args.dir, root=args.root)
+    print(f"wrote the student bundle to {args.dir} ({len(written)} files): lessons, exercises, faultlab, README.md")
+    return 0
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        msg = f"expected a whole number, got {text!r}"
+        raise argparse.ArgumentTypeError(msg) from None
+    if value < 1:
+        msg = f"expected a number of at least 1, got {value}"
+        raise argparse.ArgumentTypeError(msg)
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        msg = f"expected a number of seconds, got {text!r}"
+        raise argparse.ArgumentTypeError(msg) from None
+    if not 0 < value <= 3600:
+        msg = f"expected seconds above 0 and at most 3600, got {text}"
+        raise argparse.ArgumentTypeError(msg)
+    return value
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one line and exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        """Print a one-line usage error and exit 2.
+
+        Raises:
+            SystemExit: Always, with status 2.
+        """
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit status."""
-    parser = argparse.ArgumentParser(prog="faultlab", description="Support tools of the error-handling course.")
+    """Run the command line; return the exit status.
+
+    Raises:
+        SystemExit: For ``--help`` and for usage errors argparse detects (status 2).
+    """
+    parser = _Parser(prog="faultlab", description="Support tools of the error-handling course.")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("build", help="generate exercises/ from solutions/")
     p.add_argument("--check", action="store_true", help="only report stale exercise notebooks (exit 1)")
@@ -74,6 +153,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("id")
     p.add_argument("number", nargs="?", type=int, default=1)
     p.set_defaults(func=_hint)
+    p = sub.add_parser(
+        "grade",
+        help="grade submitted exercise notebooks safely, in bulk",
+        description="Grade exercise notebooks (files, one learner's folder, or a folder of learner folders) "
+        "in sandboxes, and write results.json, gradebook.csv, feedback/ and formats/ into --out.",
+    )
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--out", required=True, metavar="DIR", help="where the reports go (new, empty, or an earlier run's)")
+    p.add_argument("--jobs", type=_positive_int, default=None, metavar="N", help="submissions at once (default: CPUs)")
+    p.add_argument(
+        "--timeout", type=_seconds, default=10.0, metavar="SECONDS", help="wall-clock limit per check (default 10)"
+    )
+    p.add_argument("--memory", type=_positive_int, default=1024, metavar="MB", help="memory per submission (1024)")
+    p.add_argument("--extra-checks", default=None, metavar="FILE", help="an instructor's private checks (Python)")
+    p.set_defaults(func=_grade)
+    p = sub.add_parser("release", help="write the student bundle (no solutions, nothing private)")
+    p.add_argument("dir", metavar="DIR", help="a new or empty folder")
+    p.add_argument("--root", default=".", help="the course folder (default: current folder)")
+    p.set_defaults(func=_release)
     args = parser.parse_args(argv)
     try:
         return int(args.func(args))
