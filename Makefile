@@ -58,6 +58,8 @@ lock:
 
 bench: $(STAMP)
 	$(BIN)/python bench/notebooks.py
+	$(BIN)/python bench/backoff_sim.py
+	$(BIN)/python bench/grading.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,4 +1,4 @@
-"""The ``faultlab`` command line: ``build``, ``execute``, ``list``, ``hint``, ``grade``, ``release``.
+"""The ``faultlab`` command line: ``build``, ``execute``, ``list``, ``hint``, ``check``, ``grade``, ``release``.
 
 Every failure a user can cause prints one line naming the problem and exits 2;
 faultlab never shows its own traceback for bad input.
@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import NoReturn
 
 from faultlab._errors import FaultlabError
@@ -85,6 +86,25 @@ def _grade(args: argparse.Namespace) -> int:
         f"graded {len(subs)} notebook(s) of {summary.learners} learner(s): {passed}/{checked} exercises passed; "
         f"wrote {summary.out / 'results.json'}, gradebook.csv, feedback/ and formats/"
     )
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    import tempfile
+
+    from faultlab._formats import printable
+    from faultlab._grade import grade
+
+    icons = {"passed": "✔", "incorrect": "✘", "not_attempted": "…"}
+    with tempfile.TemporaryDirectory(prefix="faultlab-check-") as tmp:
+        summary = grade(args.paths, Path(tmp) / "out", jobs=1, timeout=args.timeout)
+    for sub in summary.submissions:
+        print(f"{printable(sub.notebook, one_line=True)}: {sub.score}/{sub.max_score} points")
+        for ex in sub.exercises:
+            lines = printable(ex.message).splitlines() or [""]
+            print(f"  {icons.get(ex.status, '!')} {ex.id:>5} {ex.points}/{ex.max_points}  {lines[0]}")
+            for line in lines[1:]:
+                print(f"                {line}")
     return 0
 
 
@@ -168,6 +188,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--memory", type=_positive_int, default=1024, metavar="MB", help="memory per submission (1024)")
     p.add_argument("--extra-checks", default=None, metavar="FILE", help="an instructor's private checks (Python)")
     p.set_defaults(func=_grade)
+    p = sub.add_parser(
+        "check",
+        help="check your own exercise notebooks from the terminal, as the grader would",
+        description="Run the checks of exercise notebooks (or a folder of them) the way `faultlab grade` "
+        "does, in a sandbox, and print each exercise's verdict. Writes nothing.",
+    )
+    p.add_argument("paths", nargs="+", metavar="NOTEBOOK")
+    p.add_argument(
+        "--timeout", type=_seconds, default=10.0, metavar="SECONDS", help="wall-clock limit per check (default 10)"
+    )
+    p.set_defaults(func=_check)
     p = sub.add_parser("release", help="write the student bundle (no solutions, nothing private)")
     p.add_argument("dir", metavar="DIR", help="a new or empty folder")
     p.add_argument("--root", default=".", help="the course folder (default: current folder)")
