@@ -134,3 +134,13 @@ def test_cli_usage_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[s
 def test_repo_exercises_are_current() -> None:
     """exercises/ is exactly what the build writes from solutions/."""
     assert build_tree(ROOT, check_only=True) == []
+
+
+def test_cli_hint_and_list(capsys: pytest.CaptureFixture[str]) -> None:
+    """faultlab hint prints a hint, or one line and exit 2 for a bad id; list shows every exercise."""
+    assert main(["hint", "0.1", "2"]) == 0
+    assert capsys.readouterr().out.startswith("Hint 2/2 for 0.1:")
+    assert main(["hint", "9.9"]) == 2
+    assert capsys.readouterr().err.startswith("faultlab hint: unknown exercise '9.9'; valid ids are: 0.1")
+    assert main(["list"]) == 0
+    assert "  0.1   1 pt  00_welcome" in capsys.readouterr().out

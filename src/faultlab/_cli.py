@@ -53,9 +53,13 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _hint(args: argparse.Namespace) -> int:
-    from faultlab._exercise import hint
+    from faultlab._exercise import Hint, hint
 
-    print(repr(hint(args.id, args.number)))
+    shown = hint(args.id, args.number)
+    if not isinstance(shown, Hint):
+        print(f"faultlab hint: {repr(shown).removeprefix('! ')}", file=sys.stderr)
+        return 2
+    print(repr(shown))
     return 0
 
 
