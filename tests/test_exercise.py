@@ -90,7 +90,14 @@ def test_forbidden_reference_use_is_incorrect() -> None:
 def test_malformed_observations_are_could_not_check() -> None:
     """A judge fed malformed data reports 'could not check' instead of crashing."""
     ex = get_exercise("0.1")
-    for obs in ({}, {"state": "observed", "data": []}, {"state": "observed", "data": {"good": 5}}):
+    good = [{"call": "x", "returned": port} for port in (8080, 443, 1, 65535)]
+    odd = {"good": good, "bad": [{"call": "x", "raised": 7}]}  # an int where an exception record belongs
+    for obs in (
+        {},
+        {"state": "observed", "data": []},
+        {"state": "observed", "data": {"good": 5}},
+        {"state": "observed", "data": odd},
+    ):
         verdict = judge_exercise(ex, obs)
         assert verdict.status == "error"
         assert "could not check" in verdict.message
