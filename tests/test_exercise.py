@@ -50,6 +50,7 @@ def test_unknown_id_lists_valid_ids() -> None:
     assert "1.4" in text
     assert "unknown exercise" in repr(hint("nope"))
     assert "unknown exercise" in repr(check(42, {}))  # type: ignore[arg-type]
+    assert "takes a dict of your definitions, got int" in repr(check("0.1", 5))  # type: ignore[arg-type]
 
 
 def test_check_before_definition_is_clear() -> None:

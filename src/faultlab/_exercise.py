@@ -291,6 +291,8 @@ def check(exercise_id: str, namespace: Mapping[str, Any] | None = None) -> Verdi
     """
     if namespace is None:
         namespace = sys._getframe(1).f_globals
+    if not isinstance(namespace, Mapping):
+        return _Message(f"! check() takes a dict of your definitions, got {type(namespace).__name__}")
     try:
         return run_check(exercise_id, namespace)
     except UnknownExerciseError as exc:
@@ -329,6 +331,8 @@ def progress(lesson: str | None = None, namespace: Mapping[str, Any] | None = No
     """
     if namespace is None:
         namespace = sys._getframe(1).f_globals
+    if not isinstance(namespace, Mapping):
+        return _Message(f"! progress() takes a dict of your definitions, got {type(namespace).__name__}")
     registry = exercises().values()
     if lesson is None:
         lessons = {ex.lesson for ex in registry if any(n in namespace for n in ex.names)}
