@@ -136,13 +136,18 @@ def _cell(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA) else text
 
 
-def gradebook_csv(submissions: Sequence[GradedSubmission], exercise_ids: Sequence[str]) -> str:
+def gradebook_csv(
+    submissions: Sequence[GradedSubmission], exercise_ids: Sequence[str], empty_learners: Sequence[str] = ()
+) -> str:
     """One row per learner: points per exercise id (blank: not handed in), and the total.
+
+    ``empty_learners`` handed in nothing; they get a row of blanks and a total of 0, so an
+    LMS import still sees them.
 
     Raises:
         Nothing.
     """
-    learners = sorted({s.learner for s in submissions})
+    learners = sorted({s.learner for s in submissions} | set(empty_learners))
     points: dict[tuple[str, str], int] = {}
     for sub in submissions:
         for ex in sub.exercises:

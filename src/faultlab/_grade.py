@@ -182,12 +182,19 @@ def _learner_dirs(folder: Path, skip: Path) -> list[Path]:
     ]
 
 
-def discover(paths: Sequence[str], out: Path, warn: Callable[[str], None] = lambda _: None) -> list[_Ref]:
+def discover(
+    paths: Sequence[str],
+    out: Path,
+    warn: Callable[[str], None] = lambda _: None,
+    empty: list[str] | None = None,
+) -> list[_Ref]:
     """Find the submissions named by ``paths``: notebooks, a learner's folder, or a class folder.
 
     A notebook is graded for the learner named by its folder. A folder holding notebooks
     is one learner's (its name is the learner id); a folder holding only folders is a
     class, one subfolder per learner. Hidden entries are skipped, and so is ``out``.
+    Learners of a class whose folder holds no notebook are appended to ``empty``, so the
+    gradebook can still give them a row.
 
     Raises:
         GradingError: A path that does not exist, is not a notebook or folder, or holds nothing
@@ -226,6 +233,8 @@ def discover(paths: Sequence[str], out: Path, warn: Callable[[str], None] = lamb
             notebooks = _notebooks_in(learner)
             if not notebooks:
                 warn(f"learner {learner.name!r} has no notebooks (they must sit directly in {learner.name}/)")
+                if empty is not None:
+                    empty.append(learner.name)
             refs += [_Ref(learner.name, nb, nb.stem) for nb in notebooks]
     unique: dict[tuple[str, str], _Ref] = {}
     for ref in refs:
@@ -795,7 +804,8 @@ def grade(
         warnings.append(message)
         warn(message)
 
-    refs = discover(paths, out_dir, note)
+    empty: list[str] = []
+    refs = discover(paths, out_dir, note, empty)
     extras = load_extra_checks(extra_checks) if extra_checks is not None else ()
     if extra_checks is not None and os.geteuid() == 0 and os.stat(extra_checks).st_mode & stat.S_IROTH:
         note(f"{extra_checks} is readable by every user, so a submission could read it: chmod 600 it")
@@ -851,6 +861,6 @@ def grade(
         remove_tree(scratch)
     finished.sort(key=lambda s: (s.learner, s.notebook))
     ids_in_order = [eid for eid, ex in exercises().items() if any(s.stem == ex.lesson for s in finished)]
-    _write(out_dir / "gradebook.csv", gradebook_csv(finished, ids_in_order))
+    _write(out_dir / "gradebook.csv", gradebook_csv(finished, ids_in_order, empty))
     _write(out_dir / "results.json", results_json(finished))
     return GradeSummary(tuple(finished), out_dir, tuple(warnings))

@@ -232,3 +232,15 @@ def test_the_public_grading_module_prints_its_classes_as_public() -> None:
     assert faultlab.grading.ExtraCheck.__module__ == "faultlab.grading"
     assert faultlab.grading.GradingError.__module__ == "faultlab.grading"
     assert issubclass(faultlab.grading.GradingError, faultlab.FaultlabError)
+
+
+def test_a_learner_who_handed_in_nothing_gets_a_gradebook_row(tmp_path: Path) -> None:
+    """A learner folder with no notebook is warned about and appears in the gradebook with 0."""
+    write_notebook(tmp_path / "class" / "ada" / "00_welcome.ipynb", [GOOD_PARSE_PORT])
+    (tmp_path / "class" / "cem").mkdir(parents=True)
+    warnings: list[str] = []
+    grade([str(tmp_path / "class")], tmp_path / "out", jobs=1, warn=warnings.append)
+    assert any("'cem' has no notebooks" in w for w in warnings)
+    rows = list(csv.reader(io.StringIO((tmp_path / "out" / "gradebook.csv").read_text(encoding="utf-8"))))
+    assert rows == [["learner", "0.1", "total"], ["ada", "1", "1"], ["cem", "", "0"]]
+    assert list(load_results(tmp_path / "out")) == [("ada", "00_welcome.ipynb")]
