@@ -107,19 +107,58 @@ def test_missing_and_malformed_notebooks(tmp_path: Path) -> None:
         build_notebook(tmp_path / "b.ipynb")
 
 
-def test_check_names_stale_file_and_fix(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """build --check exits 1 naming the stale file and the command that fixes it; build fixes it."""
+def _course_copy(tmp_path: Path) -> Path:
     shutil.copytree(ROOT / "solutions", tmp_path / "solutions")
     shutil.copytree(ROOT / "exercises", tmp_path / "exercises")
-    assert main(["build", "--check", "--root", str(tmp_path)]) == 0
-    stale = tmp_path / "exercises" / "00_welcome.ipynb"
-    stale.write_text(stale.read_text(encoding="utf-8").replace("parse_port", "parse_prt"), encoding="utf-8")
-    assert main(["build", "--check", "--root", str(tmp_path)]) == 1
+    return tmp_path
+
+
+def test_check_names_stale_file_and_fix(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """When a solution changes, build --check exits 1 naming the stale file and the fix; build fixes it."""
+    root = _course_copy(tmp_path)
+    assert main(["build", "--check", "--root", str(root)]) == 0
+    solution = root / "solutions" / "00_welcome.ipynb"
+    solution.write_text(solution.read_text(encoding="utf-8").replace("Parse a TCP port", "Parse a port"), "utf-8")
+    assert main(["build", "--check", "--root", str(root)]) == 1
     err = capsys.readouterr().err
     assert "stale: exercises/00_welcome.ipynb" in err
-    assert "make build" in err
-    assert main(["build", "--root", str(tmp_path)]) == 0
-    assert build_tree(tmp_path, check_only=True) == []
+    assert "Run `make build`" in err
+    assert main(["build", "--root", str(root)]) == 0
+    assert build_tree(root, check_only=True).clean
+    assert "Parse a port" in (root / "exercises" / "00_welcome.ipynb").read_text(encoding="utf-8")
+
+
+def test_build_never_overwrites_a_learners_answers(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An exercise notebook edited by hand is kept byte for byte; --force moves it to .bak first."""
+    root = _course_copy(tmp_path)
+    exercise = root / "exercises" / "00_welcome.ipynb"
+    answer = exercise.read_text(encoding="utf-8").replace("raise NotImplementedError(", "return int(text)  # (")
+    exercise.write_text(answer, encoding="utf-8")
+    solution = root / "solutions" / "00_welcome.ipynb"
+    solution.write_text(solution.read_text(encoding="utf-8").replace("Parse a TCP port", "Parse a port"), "utf-8")
+    assert main(["build", "--root", str(root)]) == 1
+    err = capsys.readouterr().err
+    assert "kept: exercises/00_welcome.ipynb was edited after it was generated" in err
+    assert "faultlab build --force" in err
+    assert exercise.read_text(encoding="utf-8") == answer
+    assert main(["build", "--check", "--root", str(root)]) == 1
+    assert main(["build", "--force", "--root", str(root)]) == 0
+    assert (root / "exercises" / "00_welcome.ipynb.bak").read_text(encoding="utf-8") == answer
+    assert build_tree(root, check_only=True).clean
+
+
+def test_outputs_alone_are_not_edits(tmp_path: Path) -> None:
+    """A generated notebook that was only run (outputs, cell ids) is regenerated without a backup."""
+    root = _course_copy(tmp_path)
+    exercise = root / "exercises" / "00_welcome.ipynb"
+    nb = nbformat.read(exercise, as_version=4)
+    nb.cells[1].outputs = [nbformat.v4.new_output("stream", text="ran\n")]
+    nb.cells[1].execution_count = 1
+    nbformat.write(nb, exercise)
+    report = build_tree(root)
+    assert report.written == ["exercises/00_welcome.ipynb"]
+    assert report.backups == []
+    assert build_tree(root, check_only=True).clean
 
 
 def test_cli_usage_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -133,7 +172,7 @@ def test_cli_usage_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[s
 
 def test_repo_exercises_are_current() -> None:
     """exercises/ is exactly what the build writes from solutions/."""
-    assert build_tree(ROOT, check_only=True) == []
+    assert build_tree(ROOT, check_only=True).clean
 
 
 def test_cli_hint_and_list(capsys: pytest.CaptureFixture[str]) -> None:

@@ -13,21 +13,29 @@ each class and function the region defines keeps its name, bases, signature and
 docstring, with a body that raises. Either way every name the exercise needs still
 exists, so ``check()`` can say "not attempted". Outputs and
 execution counts are cleared; every other cell is copied untouched.
+
+Learners write their answers in ``exercises/``, so a build never overwrites a notebook
+that was edited after it was generated: each generated notebook records a fingerprint of
+its cells in ``metadata.faultlab``, and a notebook whose cells no longer match it is kept
+(``--force`` moves it aside to ``NN_name.ipynb.bak`` first). Outputs don't count as edits.
 """
 
 from __future__ import annotations
 
 import ast
 import copy
+import hashlib
+import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from faultlab._errors import MarkerError, NotebookError
 from faultlab._exercise import exercises
 from faultlab._notebook import dumps_notebook, read_notebook
 
-__all__ = ["Region", "build_notebook", "build_tree", "find_regions", "regions_of"]
+__all__ = ["BuildReport", "Region", "build_notebook", "build_tree", "find_regions", "regions_of"]
 
 _BEGIN = re.compile(r"^(?P<indent>[ \t]*)###\s*BEGIN SOLUTION\b(?P<label>.*)$")
 _END = re.compile(r"^(?P<indent>[ \t]*)###\s*END SOLUTION\b(?P<label>.*)$")
@@ -177,13 +185,60 @@ def build_notebook(path: str | Path) -> tuple[str, list[Region]]:
         cell.outputs = []
         cell.execution_count = None
         cell.metadata.pop("execution", None)
+    out.metadata["faultlab"] = {"generated_from": f"solutions/{Path(path).name}", "fingerprint": _fingerprint(out)}
     return dumps_notebook(out), found
 
 
-def build_tree(root: str | Path, *, check_only: bool = False) -> list[str]:
-    """Build ``exercises/`` from ``solutions/`` under ``root``; return what changed.
+def _fingerprint(nb: Any) -> str:
+    """A digest of a notebook's cell types and sources (not outputs, ids or metadata)."""
+    cells = []
+    for cell in nb.get("cells", []):
+        source = cell.get("source", "")
+        cells.append([cell.get("cell_type"), "".join(source) if isinstance(source, list) else source])
+    return hashlib.sha256(json.dumps(cells, ensure_ascii=False).encode("utf-8")).hexdigest()[:16]
 
-    With ``check_only`` nothing is written and the returned list names the stale files.
+
+def _edited(target: Path) -> bool:
+    """Whether a generated notebook's cells changed since it was generated (unknown: yes)."""
+    try:
+        data = json.loads(target.read_text(encoding="utf-8"))
+        recorded = data["metadata"]["faultlab"]["fingerprint"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return True
+    return bool(recorded != _fingerprint(data))
+
+
+def _backup(target: Path) -> Path:
+    backup = target.with_name(target.name + ".bak")
+    n = 1
+    while backup.exists():
+        backup = target.with_name(f"{target.name}.bak{n}")
+        n += 1
+    target.rename(backup)
+    return backup
+
+
+@dataclass
+class BuildReport:
+    """What a build did, or (with ``check_only``) would do."""
+
+    written: list[str] = field(default_factory=list)  # generated anew
+    kept: list[str] = field(default_factory=list)  # stale, but edited by hand: not overwritten
+    backups: list[str] = field(default_factory=list)  # edited notebooks moved aside by --force
+    strays: list[str] = field(default_factory=list)  # exercise notebooks without a solution
+
+    @property
+    def clean(self) -> bool:
+        """True when exercises/ is exactly what the build writes."""
+        return not (self.written or self.kept or self.strays)
+
+
+def build_tree(root: str | Path, *, check_only: bool = False, force: bool = False) -> BuildReport:
+    """Build ``exercises/`` from ``solutions/`` under ``root``.
+
+    With ``check_only`` nothing is written and the report names what is stale. A stale
+    notebook that was edited by hand is kept (reported in ``kept``) unless ``force``,
+    which moves it to ``NN_name.ipynb.bak`` before writing: nobody's answers are lost.
 
     Raises:
         NotebookError: ``solutions/`` is missing or empty, or a notebook is malformed.
@@ -193,24 +248,31 @@ def build_tree(root: str | Path, *, check_only: bool = False) -> list[str]:
     sources = sorted((root / "solutions").glob("[0-9][0-9]_*.ipynb"))
     if not sources:
         raise NotebookError(str(root / "solutions"), "holds no NN_name.ipynb solution notebooks")
-    changed: list[str] = []
+    report = BuildReport()
     target_dir = root / "exercises"
     expected = {src.name for src in sources}
     for src in sources:
         text, _ = build_notebook(src)
         target = target_dir / src.name
         current = target.read_text(encoding="utf-8") if target.exists() else None
-        if current != text:
-            changed.append(f"exercises/{src.name}")
-            if not check_only:
-                target_dir.mkdir(exist_ok=True)
-                tmp = target.with_suffix(".ipynb.tmp")
-                tmp.write_text(text, encoding="utf-8")
-                tmp.replace(target)
+        if current == text:
+            continue
+        name = f"exercises/{src.name}"
+        if current is not None and _edited(target):
+            if check_only or not force:
+                report.kept.append(name)
+                continue
+            report.backups.append(f"exercises/{_backup(target).name}")
+        report.written.append(name)
+        if not check_only:
+            target_dir.mkdir(exist_ok=True)
+            tmp = target.with_suffix(".ipynb.tmp")
+            tmp.write_text(text, encoding="utf-8")
+            tmp.replace(target)
     for extra in sorted(target_dir.glob("*.ipynb")) if target_dir.exists() else []:
         if extra.name not in expected:
-            changed.append(f"exercises/{extra.name} (no solution notebook: delete it)")
-    return changed
+            report.strays.append(f"exercises/{extra.name}")
+    return report
 
 
 def regions_of(path: str | Path) -> list[Region]:

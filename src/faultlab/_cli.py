@@ -20,19 +20,35 @@ __all__ = ["main"]
 def _build(args: argparse.Namespace) -> int:
     from faultlab._build import build_tree
 
-    changed = build_tree(args.root, check_only=args.check)
+    report = build_tree(args.root, check_only=args.check, force=args.force)
+    for name in report.backups:
+        print(f"moved your edited notebook aside: {name}")
+    for name in report.written:
+        print(f"{'stale' if args.check else 'wrote'}: {name}", file=sys.stderr if args.check else sys.stdout)
+    for name in report.strays:
+        print(f"stray: {name} has no solution notebook: delete it", file=sys.stderr)
+    for name in report.kept:
+        print(
+            f"kept: {name} was edited after it was generated (your answers?), so it was not "
+            + ("checked" if args.check else "overwritten"),
+            file=sys.stderr,
+        )
+    if report.kept:
+        print(
+            "To regenerate it, save your work elsewhere, then run `faultlab build --force` "
+            "(it moves the edited notebook to NN_name.ipynb.bak first).",
+            file=sys.stderr,
+        )
     if args.check:
-        if changed:
-            for name in changed:
-                print(f"stale: {name}", file=sys.stderr)
+        if report.written or report.strays:
             print("exercises/ is out of date with solutions/. Run `make build` (or `faultlab build`).", file=sys.stderr)
+        if not report.clean:
             return 1
         print("exercises/ is up to date.")
         return 0
-    for name in changed:
-        print(f"wrote {name}")
-    print(f"{len(changed)} exercise notebook(s) updated." if changed else "exercises/ already up to date.")
-    return 0
+    if not (report.written or report.kept):
+        print("exercises/ already up to date.")
+    return 1 if report.kept or report.strays else 0
 
 
 def _execute(args: argparse.Namespace) -> int:
@@ -166,6 +182,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("build", help="generate exercises/ from solutions/")
     p.add_argument("--check", action="store_true", help="only report stale exercise notebooks (exit 1)")
+    p.add_argument("--force", action="store_true", help="regenerate edited exercise notebooks too (kept as .bak)")
     p.add_argument("--root", default=".", help="the course folder (default: current folder)")
     p.set_defaults(func=_build)
     p = sub.add_parser("execute", help="run notebooks top to bottom and store their outputs (authors)")

@@ -128,8 +128,9 @@ def release(target: str | Path, *, root: str | Path = ".") -> list[str]:
         if not (root / needed).exists():
             msg = f"{root}: no {needed}; run this from the course folder or pass --root"
             raise ReleaseError(msg)
-    stale = build_tree(root, check_only=True)
-    if stale:
+    report = build_tree(root, check_only=True)
+    if not report.clean:
+        stale = [*report.written, *report.kept, *report.strays]
         msg = f"exercises/ is out of date with solutions/ ({', '.join(stale)}); run `faultlab build` first"
         raise ReleaseError(msg)
     plan: list[tuple[Path, str]] = []
