@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
+
 from faultlab._exercise import exercises
 from tests.conftest import ROOT, STEMS
 
@@ -30,8 +32,6 @@ def test_every_lesson_is_scheduled_with_true_numbers() -> None:
 
 def test_commands_in_the_guide_exist() -> None:
     """Every faultlab subcommand the guide names is a real one."""
-    import pytest
-
     from faultlab._cli import main
 
     commands = set(re.findall(r"faultlab (\w+)", GUIDE))
