@@ -893,16 +893,22 @@ def _judge_http(data: dict[str, Any]) -> None:
     )
     rng = random.Random(_HTTP_SEED)
     jitter = [_full(1, 0.1, 5.0, rng), _full(2, 0.1, 5.0, rng)]
-    rec = data["transport"]
-    expect(
-        status_of(rec) == 200
-        and rec["requests"] == 3
-        and len(rec["sleeps"]) == 2
-        and all(_close(g, w) for g, w in zip(rec["sleeps"], jitter, strict=True)),
-        f"{rec['outcome']['call']}: httpx.TransportError (timeouts, refused or reset connections) is transient; "
+
+    def jittered_success(rec: dict[str, Any], why: str) -> None:
+        expect(
+            status_of(rec) == 200
+            and rec["requests"] == 3
+            and len(rec["sleeps"]) == 2
+            and all(_close(g, w) for g, w in zip(rec["sleeps"], jitter, strict=True)),
+            f"{rec['outcome']['call']}: {why}",
+            expected=f"status 200 after 3 requests, sleeps [{jitter[0]:.6f}, {jitter[1]:.6f}]",
+            got=summary(rec),
+        )
+
+    jittered_success(
+        data["transport"],
+        "httpx.TransportError (timeouts, refused or reset connections) is transient; "
         "retry a GET after a full-jitter delay, rng.uniform(0, min(cap, base * 2 ** (k - 1)))",
-        expected=f"status 200 after 3 requests, sleeps [{jitter[0]:.6f}, {jitter[1]:.6f}]",
-        got=summary(rec),
     )
     rec = data["post"]
     exc = raised(rec["outcome"], f"{rec['outcome']['call']} should raise the ReadError")
@@ -950,16 +956,9 @@ def _judge_http(data: dict[str, Any]) -> None:
         expected="status 503 after 1 request, no sleep",
         got=summary(rec),
     )
-    rec = data["no_header"]
-    expect(
-        status_of(rec) == 200
-        and rec["requests"] == 3
-        and len(rec["sleeps"]) == 2
-        and all(_close(g, w) for g, w in zip(rec["sleeps"], jitter, strict=True)),
-        f"{rec['outcome']['call']}: without a usable Retry-After (missing, or not a number), fall back to "
-        "full-jitter backoff",
-        expected=f"status 200 after 3 requests, sleeps [{jitter[0]:.6f}, {jitter[1]:.6f}]",
-        got=summary(rec),
+    jittered_success(
+        data["no_header"],
+        "without a usable Retry-After (missing, or not a number), fall back to full-jitter backoff",
     )
     rec = data["always_503"]
     expect(
