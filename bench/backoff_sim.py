@@ -19,8 +19,8 @@ import sys
 import time
 from collections.abc import Callable
 
-from faultlab import simulate_contention, sweep_contention
-from faultlab._backoff_sim import STRATEGIES
+from faultlab.labs import simulate_contention, sweep_contention
+from faultlab.labs._contention import STRATEGIES
 
 BUDGET_S = 1.0
 REPEATS = 5

@@ -33,7 +33,7 @@ LESSON = "01_typed_errors"
 
 def wrong_answers() -> list[str]:
     """The known-wrong answers kept in tests/wrong for the lesson's exercises."""
-    from faultlab._exercise import exercises
+    from faultlab.exercises import exercises
     from tests.wrong import WRONG
 
     ids = [e.id for e in exercises().values() if e.lesson == LESSON]
@@ -66,7 +66,7 @@ def build_class(folder: Path, count: int) -> Counter[str]:
 def faultlab_command() -> list[str]:
     """The installed `faultlab` script next to this interpreter, or `python -m`."""
     script = Path(sys.executable).parent / "faultlab"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "faultlab._cli"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "faultlab.cli"]
 
 
 def run_grader(folder: Path, out: Path, jobs: int) -> tuple[float, Counter[str]]:

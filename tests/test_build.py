@@ -10,9 +10,9 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from faultlab import MarkerError, NotebookError
-from faultlab._build import build_notebook, build_tree, find_regions
-from faultlab._cli import main
+from faultlab.authoring import MarkerError, NotebookError
+from faultlab.authoring._build import build_notebook, build_tree, find_regions
+from faultlab.cli import main
 from tests.conftest import ROOT
 
 

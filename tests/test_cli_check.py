@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from faultlab._cli import main
+from faultlab.cli import main
 from tests.conftest import ROOT
 
 

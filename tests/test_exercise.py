@@ -6,7 +6,7 @@ from typing import Any
 
 import faultlab
 from faultlab import check, hint
-from faultlab._exercise import Verdict, get_exercise, judge_exercise
+from faultlab.exercises import Verdict, get_exercise, judge_exercise
 
 
 def _good_parse_port(text: str) -> int:
@@ -120,7 +120,8 @@ def test_verdict_as_dict_matches_grader_schema() -> None:
 
 def test_progress_tabulates_a_lesson() -> None:
     """progress() checks every exercise of a lesson and totals the score."""
-    from faultlab import Progress, progress
+    from faultlab import progress
+    from faultlab.exercises import Progress
 
     table = progress("00", {"parse_port": _good_parse_port})
     assert isinstance(table, Progress)
@@ -135,7 +136,8 @@ def test_progress_tabulates_a_lesson() -> None:
 
 def test_progress_infers_lessons_from_definitions() -> None:
     """Without a lesson, progress() covers the lessons whose exercise names are defined."""
-    from faultlab import Progress, progress
+    from faultlab import progress
+    from faultlab.exercises import Progress
 
     table = progress(namespace={"parse_port": int})
     assert isinstance(table, Progress)

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from faultlab._exercise import exercises
+from faultlab.exercises import exercises
 from tests.conftest import ROOT, STEMS
 
 GUIDE = (ROOT / "docs" / "instructor.md").read_text(encoding="utf-8")
@@ -32,7 +32,7 @@ def test_every_lesson_is_scheduled_with_true_numbers() -> None:
 
 def test_commands_in_the_guide_exist() -> None:
     """Every faultlab subcommand the guide names is a real one."""
-    from faultlab._cli import main
+    from faultlab.cli import main
 
     commands = set(re.findall(r"faultlab (\w+)", GUIDE))
     assert commands >= {"release", "grade", "check"}

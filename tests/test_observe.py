@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from faultlab._observe import Probe, describe, jsonable, pickle_roundtrip
+from faultlab.exercises._observe import Probe, describe, jsonable, pickle_roundtrip
 
 
 class AlwaysEqual(str):

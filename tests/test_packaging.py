@@ -8,7 +8,7 @@ import tomllib
 import yaml
 
 import faultlab
-from faultlab._envfile import environment_yml, lock_pins
+from faultlab.authoring._envfile import environment_yml, lock_pins
 from tests.conftest import ROOT
 
 LOCK = ROOT / "requirements" / "lock.txt"

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from faultlab import FaultPlanError, World
-from faultlab._panel import FaultLab
+from faultlab.labs._fault_lab import FaultLab
 from faultlab.widgets import ChainViewer, FaultPanel
 from faultlab.widgets._chain import chain_tree
 

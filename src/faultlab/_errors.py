@@ -13,7 +13,12 @@ working::
     ├── FaultPlanError(ValueError)      a fault rule that cannot be applied
     ├── UnknownExerciseError(LookupError)  an exercise id that is not registered
     ├── MarkerError(ValueError)         malformed solution markers in a notebook
-    └── NotebookError(ValueError)       a file that is missing or not a notebook
+    ├── NotebookError(ValueError)       a file that is missing or not a notebook
+    ├── GradingError(ValueError)        a bad path, option or extra-checks file (faultlab.grader)
+    └── ReleaseError(ValueError)        a course tree that cannot be released (faultlab.authoring)
+
+FaultlabError and the three below it are the learner's: ``import faultlab`` exports them. MarkerError and
+NotebookError are exported by :mod:`faultlab.authoring`, GradingError by :mod:`faultlab.grader`.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ __all__ = [
     "ClockError",
     "FaultPlanError",
     "FaultlabError",
+    "GradingError",
     "MarkerError",
     "NotebookError",
     "UnknownExerciseError",
@@ -74,7 +80,7 @@ class MarkerError(FaultlabError, ValueError):
         problem: What is wrong with the markers, in plain words.
     """
 
-    __module__ = "faultlab"
+    __module__ = "faultlab.authoring"
 
     def __init__(self, path: str, cell: int, problem: str) -> None:
         super().__init__(path, cell, problem)
@@ -94,7 +100,7 @@ class NotebookError(FaultlabError, ValueError):
         problem: What is wrong with it.
     """
 
-    __module__ = "faultlab"
+    __module__ = "faultlab.authoring"
 
     def __init__(self, path: str, problem: str) -> None:
         super().__init__(path, problem)
@@ -103,3 +109,9 @@ class NotebookError(FaultlabError, ValueError):
 
     def __str__(self) -> str:
         return f"{self.path}: {self.problem}"
+
+
+class GradingError(FaultlabError, ValueError):
+    """A usage error of ``faultlab grade``: a bad path, option or extra-checks file."""
+
+    __module__ = "faultlab.grader"

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from faultlab._exercise import exercises, run_check
+from faultlab.exercises import exercises, run_check
 from tests.conftest import ROOT, notebook_namespace
 from tests.wrong import WRONG
 

@@ -7,8 +7,8 @@ from collections import Counter
 
 import pytest
 
-from faultlab._build import regions_of
-from faultlab._exercise import exercises
+from faultlab.authoring._build import regions_of
+from faultlab.exercises import exercises
 from tests.conftest import ROOT, STEMS
 
 

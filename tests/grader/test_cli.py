@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from faultlab._cli import main
+from faultlab.cli import main
 from tests.conftest import ROOT
 from tests.grader.helpers import GOOD_PARSE_PORT, load_results, write_notebook
 
@@ -78,7 +78,7 @@ def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:
     leader, follower = pty.openpty()
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     proc = subprocess.run(
-        [sys.executable, "-m", "faultlab._cli", "grade", str(folder), "--out", str(tmp_path / "out"), "--jobs", "1"],
+        [sys.executable, "-m", "faultlab.cli", "grade", str(folder), "--out", str(tmp_path / "out"), "--jobs", "1"],
         stderr=follower,
         stdout=subprocess.PIPE,
         env=env,

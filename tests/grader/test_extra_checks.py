@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
-from faultlab._grade import GradingError, grade, load_extra_checks
+from faultlab.grader import GradingError, grade, load_extra_checks
 from tests.grader.helpers import load_results, solution_cells, write_notebook
 
 EXTRA = """
 from faultlab import World
-from faultlab.grading import ExtraCheck, Probe, expect, is_a, raised
+from faultlab.grader import ExtraCheck, Probe, expect, is_a, raised
 
 
 def observe_nested_key(probe: Probe) -> dict:
@@ -112,11 +112,11 @@ def test_a_world_readable_extra_checks_file_draws_a_warning(tmp_path: Path, extr
         ("CHECKS = []\n", "define EXTRA_CHECKS"),
         ("EXTRA_CHECKS = [42]\n", r"EXTRA_CHECKS\[0\] is a int"),
         (
-            "from faultlab.grading import ExtraCheck\nEXTRA_CHECKS = [ExtraCheck('9.9', 'x', 1, print, print)]\n",
+            "from faultlab.grader import ExtraCheck\nEXTRA_CHECKS = [ExtraCheck('9.9', 'x', 1, print, print)]\n",
             "names exercise '9.9'; valid ids are: 0.1",
         ),
         (
-            "from faultlab.grading import ExtraCheck\nEXTRA_CHECKS = [ExtraCheck('1.1', 'x', -1, print, print)]\n",
+            "from faultlab.grader import ExtraCheck\nEXTRA_CHECKS = [ExtraCheck('1.1', 'x', -1, print, print)]\n",
             "points=-1",
         ),
     ],

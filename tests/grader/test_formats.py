@@ -6,7 +6,7 @@ import csv
 import io
 import json
 
-from faultlab._formats import (
+from faultlab.grader._formats import (
     ExerciseResult,
     GradedSubmission,
     exercism_results,

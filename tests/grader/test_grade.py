@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from faultlab._exercise import exercises
-from faultlab._grade import GradingError, discover, grade
+from faultlab.exercises import exercises
+from faultlab.grader import GradingError, discover, grade
 from tests.conftest import ROOT, STEMS
 from tests.grader.helpers import GOOD_PARSE_PORT, load_results, snapshot, solution_cells, write_notebook
 
@@ -225,13 +225,13 @@ def test_learner_strings_reach_the_reports_printable(tmp_path: Path) -> None:
 
 
 def test_the_public_grading_module_prints_its_classes_as_public() -> None:
-    """faultlab.grading exports a sorted API whose classes print as faultlab.grading.X."""
-    import faultlab.grading
+    """faultlab.grader exports a sorted API whose classes print as faultlab.grader.X."""
+    import faultlab.grader
 
-    assert faultlab.grading.__all__ == sorted(faultlab.grading.__all__)
-    assert faultlab.grading.ExtraCheck.__module__ == "faultlab.grading"
-    assert faultlab.grading.GradingError.__module__ == "faultlab.grading"
-    assert issubclass(faultlab.grading.GradingError, faultlab.FaultlabError)
+    assert faultlab.grader.__all__ == sorted(faultlab.grader.__all__)
+    assert faultlab.grader.ExtraCheck.__module__ == "faultlab.grader"
+    assert faultlab.grader.GradingError.__module__ == "faultlab.grader"
+    assert issubclass(faultlab.grader.GradingError, faultlab.FaultlabError)
 
 
 def test_a_learner_who_handed_in_nothing_gets_a_gradebook_row(tmp_path: Path) -> None:

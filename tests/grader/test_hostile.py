@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from faultlab._grade import _address_space_mb, _warm_up, grade
+from faultlab.grader._grade import _address_space_mb, _warm_up, grade
 from tests.grader.helpers import (
     GOOD_PARSE_PORT,
     load_results,
@@ -80,19 +80,19 @@ CASES: dict[str, tuple[str, list[str]]] = {
     ),
     "patch_from_cell": _welcome(
         "def parse_port(text):\n    return None\n",
-        "import builtins, faultlab._judge, faultlab._exercise\n"
-        "faultlab._judge.expect = lambda *a, **k: None\n"
-        "faultlab._exercise.judge_exercise = lambda *a, **k: None\n"
+        "import builtins, faultlab.exercises._judge, faultlab.exercises._run\n"
+        "faultlab.exercises._judge.expect = lambda *a, **k: None\n"
+        "faultlab.exercises._run.judge_exercise = lambda *a, **k: None\n"
         "builtins.isinstance = lambda *a: True\n",
     ),
     "patch_while_called": _welcome(
         "def parse_port(text):\n"
-        "    import faultlab._observe as observe\n"
+        "    import faultlab.exercises._observe as observe\n"
         "    observe.jsonable = lambda value, depth=0: 8080\n"
         "    return 8080\n"
     ),
     "patch_by_decorator": _welcome(
-        "import faultlab._exercise as exercise\n"
+        "import faultlab.exercises._run as exercise\n"
         "def sneaky(func):\n"
         "    exercise.judge_exercise.__code__ = (lambda ex, obs: None).__code__\n"
         "    return func\n"
@@ -308,8 +308,8 @@ def test_patching_the_checker_from_a_cell_changes_nothing(batch: Batch) -> None:
 @pytest.mark.parametrize(
     ("learner", "what"),
     [
-        ("patch_while_called", "faultlab._observe.jsonable was replaced"),
-        ("patch_by_decorator", "faultlab._exercise.judge_exercise.__code__ was replaced"),
+        ("patch_while_called", "faultlab.exercises._observe.jsonable was replaced"),
+        ("patch_by_decorator", "faultlab.exercises._run.judge_exercise.__code__ was replaced"),
         ("patch_builtins_by_assignment", "builtins.isinstance was replaced"),
     ],
 )

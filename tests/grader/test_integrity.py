@@ -11,12 +11,12 @@ import sys
 import pytest
 
 import faultlab
-import faultlab._judge
-import faultlab._observe
+import faultlab.exercises._judge
+import faultlab.exercises._observe
 from faultlab import World
-from faultlab._exercise import exercises
-from faultlab._grade import _warm_up
-from faultlab._integrity import Fingerprint
+from faultlab.exercises import exercises
+from faultlab.grader._grade import _warm_up
+from faultlab.grader._integrity import Fingerprint
 
 
 @pytest.fixture(scope="module")
@@ -42,20 +42,20 @@ def test_ordinary_work_is_not_tampering(fingerprint: Fingerprint) -> None:
 
 def test_a_replaced_function_is_named(fingerprint: Fingerprint, monkeypatch: pytest.MonkeyPatch) -> None:
     """Replacing a faultlab global is reported with its dotted name."""
-    monkeypatch.setattr(faultlab._judge, "expect", lambda *a, **k: None)
-    assert fingerprint.changes() == ["faultlab._judge.expect was replaced"]
+    monkeypatch.setattr(faultlab.exercises._judge, "expect", lambda *a, **k: None)
+    assert fingerprint.changes() == ["faultlab.exercises._judge.expect was replaced"]
 
 
 def test_replaced_code_is_noticed(fingerprint: Fingerprint, monkeypatch: pytest.MonkeyPatch) -> None:
     """Swapping a function's __code__ keeps its identity but is still noticed."""
-    monkeypatch.setattr(faultlab._observe.jsonable, "__code__", (lambda value, depth=0: 1).__code__)
-    assert fingerprint.changes() == ["faultlab._observe.jsonable.__code__ was replaced"]
+    monkeypatch.setattr(faultlab.exercises._observe.jsonable, "__code__", (lambda value, depth=0: 1).__code__)
+    assert fingerprint.changes() == ["faultlab.exercises._observe.jsonable.__code__ was replaced"]
 
 
 def test_a_patched_class_attribute_is_noticed(fingerprint: Fingerprint, monkeypatch: pytest.MonkeyPatch) -> None:
     """Replacing a method of a faultlab class is reported."""
-    monkeypatch.setattr(faultlab._observe.Probe, "call", lambda *a, **k: {})
-    assert fingerprint.changes() == ["faultlab._observe.Probe.call was replaced"]
+    monkeypatch.setattr(faultlab.exercises._observe.Probe, "call", lambda *a, **k: {})
+    assert fingerprint.changes() == ["faultlab.exercises.Probe.call was replaced"]
 
 
 def test_a_patched_exercise_is_noticed(fingerprint: Fingerprint, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from faultlab._release import ReleaseError, release
+from faultlab.authoring._release import ReleaseError, release
 from tests.conftest import ROOT, STEMS
 
 
@@ -56,7 +56,9 @@ def test_bundle_holds_nothing_private(bundle: Path) -> None:
 
 def test_bundle_package_imports(bundle: Path) -> None:
     """The bundled faultlab imports on its own."""
-    code = "import faultlab, sys; print(faultlab.__file__); print(len(faultlab.exercises()))"
+    code = (
+        "import faultlab, faultlab.exercises, sys; print(faultlab.__file__); print(len(faultlab.exercises.exercises()))"
+    )
     out = subprocess.run(
         [sys.executable, "-c", code],
         env={"PYTHONPATH": str(bundle / "src")},

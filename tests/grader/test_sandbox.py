@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-import faultlab._grade
-from faultlab._grade import grade
-from faultlab._sandbox import Limits, count_user_tasks
+import faultlab.grader._grade
+from faultlab.grader._grade import grade
+from faultlab.grader._sandbox import Limits, count_user_tasks
 from tests.grader.helpers import GOOD_PARSE_PORT, load_results, statuses, write_notebook
 
 KILLS_ITS_WORKER = "import os, signal\ndef parse_port(text):\n    os.kill(os.getppid(), signal.SIGKILL)\n"
@@ -18,7 +18,7 @@ def test_grading_without_a_privilege_drop_survives_a_killed_worker(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """With no uid to drop to, a submission can kill its worker: it is `crashed`, the pool carries on."""
-    monkeypatch.setattr(faultlab._grade, "sandbox_ids", lambda jobs: ((), []))
+    monkeypatch.setattr(faultlab.grader._grade, "sandbox_ids", lambda jobs: ((), []))
     write_notebook(tmp_path / "c" / "ada" / "00_welcome.ipynb", [GOOD_PARSE_PORT])
     write_notebook(tmp_path / "c" / "bob" / "00_welcome.ipynb", [KILLS_ITS_WORKER])
     write_notebook(tmp_path / "c" / "cy" / "00_welcome.ipynb", [GOOD_PARSE_PORT])

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from faultlab._submission import SubmissionInvalid, code_cells, execute_definitions, select_definitions
+from faultlab.grader._submission import SubmissionInvalid, code_cells, execute_definitions, select_definitions
 
 
 def _nb(*sources: Any, **extra: Any) -> bytes:

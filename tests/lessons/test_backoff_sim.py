@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from faultlab import (
+from faultlab import FaultlabError
+from faultlab.labs import (
+    STRATEGIES,
     ContentionResult,
-    FaultlabError,
     JitterLab,
     contention_figure,
     contention_table,
     simulate_contention,
     sweep_contention,
 )
-from faultlab._backoff_sim import STRATEGIES
 
 
 @pytest.fixture(scope="module")

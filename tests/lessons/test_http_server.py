@@ -12,7 +12,8 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from faultlab import FaultlabError, FaultServer
+from faultlab import FaultlabError
+from faultlab.world import FaultServer
 
 TIMEOUT = 2.0  # real seconds, generous: answers on loopback take milliseconds, even on a busy CI machine
 STALLED = 0.02  # the client timeout where a test wants the stall to win

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from faultlab._exercise import judge_exercise, observe_exercise, run_check
-from faultlab._lessons import l04_retries
-from faultlab._lessons.l04_retries import _RETRY_CASES, _expected_sleeps, _run_in_thread
+from faultlab.exercises import judge_exercise, observe_exercise, run_check
+from faultlab.exercises.lessons import l04_retries
+from faultlab.exercises.lessons.l04_retries import _RETRY_CASES, _expected_sleeps, _run_in_thread
 from tests.conftest import ROOT, notebook_namespace
 
 
@@ -126,7 +126,8 @@ def test_import_faultlab_pulls_in_no_heavy_dependency() -> None:
     import sys
 
     code = (
-        "import sys, faultlab; faultlab.FaultServer; faultlab.simulate_contention; "
+        "import sys, faultlab, faultlab.world, faultlab.labs\n"
+        "faultlab.world.FaultServer; faultlab.labs.simulate_contention\n"
         "print(sorted(m for m in ('httpx', 'matplotlib', 'ipywidgets', 'tenacity', 'stamina') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from faultlab import FaultlabError, FaultPlanError, RetryTimeline, World
+from faultlab import FaultlabError, FaultPlanError, World
+from faultlab.labs import RetryTimeline
 from faultlab.widgets import JitterLabPanel, RetryTimelinePanel
 
 

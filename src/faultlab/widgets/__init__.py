@@ -1,6 +1,9 @@
 """ipywidgets views for notebooks: thin layers over plain, tested classes.
 
-``import faultlab`` never imports this module, so graders and scripts stay headless.
+Rule: nothing in faultlab imports ``faultlab.widgets``; only notebooks do, so ``import
+faultlab``, the grader and scripts stay headless. Each widget is a thin view over a class
+of :mod:`faultlab.labs` (or a renderer of :mod:`faultlab._report`); the logic and its
+tests live there, and a new widget goes in its own ``_name.py`` here.
 
 * :class:`FaultPanel` — toggle fault kinds, probability, seed and latency for one
   service operation, run calls, watch each call's outcome (logic: ``FaultLab``).

@@ -1,4 +1,4 @@
-"""The fault-injection panel: a view over :class:`faultlab._panel.FaultLab`."""
+"""The fault-injection panel: a view over :class:`faultlab.labs._fault_lab.FaultLab`."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from typing import Any
 
 import ipywidgets as w
 
-from faultlab._panel import FAULT_KINDS, FaultLab
-from faultlab._world import Service
+from faultlab.labs import FAULT_KINDS, FaultLab
+from faultlab.world import Service
 
 __all__ = ["FaultPanel"]
 

@@ -1,8 +1,8 @@
 """Lesson 04's widgets: the retry timeline and the jitter lab.
 
-Both are thin views: :class:`RetryTimelinePanel` over :class:`faultlab.RetryTimeline`
-(with the fault settings of :class:`faultlab._panel.FaultLab`), :class:`JitterLabPanel`
-over :class:`faultlab.JitterLab`. Every button handler only copies widget values into the
+Both are thin views: :class:`RetryTimelinePanel` over :class:`faultlab.labs.RetryTimeline`
+(with the fault settings of :class:`faultlab.labs._fault_lab.FaultLab`), :class:`JitterLabPanel`
+over :class:`faultlab.labs.JitterLab`. Every button handler only copies widget values into the
 plain object, calls it, and shows what it returns.
 """
 
@@ -13,11 +13,18 @@ from typing import Any
 
 import ipywidgets as w
 
-from faultlab._backoff_sim import STRATEGIES, STRATEGY_LABELS, ContentionResult, JitterLab, contention_figure
 from faultlab._errors import FaultlabError
-from faultlab._panel import FAULT_KINDS
-from faultlab._timeline import RetryRunner, RetryTimeline
-from faultlab._world import Service
+from faultlab.labs import (
+    FAULT_KINDS,
+    STRATEGIES,
+    STRATEGY_LABELS,
+    ContentionResult,
+    JitterLab,
+    RetryRunner,
+    RetryTimeline,
+    contention_figure,
+)
+from faultlab.world import Service
 
 __all__ = ["JitterLabPanel", "RetryTimelinePanel"]
 
@@ -102,7 +109,7 @@ class JitterLabPanel(w.VBox):  # type: ignore[misc]
     """Pick strategies, clients, base and cap; plot the contention simulation's work and time.
 
     Args:
-        lab: The settings to start from (a default :class:`faultlab.JitterLab` if omitted).
+        lab: The settings to start from (a default :class:`faultlab.labs.JitterLab` if omitted).
     """
 
     def __init__(self, lab: JitterLab | None = None) -> None:

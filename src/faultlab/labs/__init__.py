@@ -1,0 +1,51 @@
+"""Lesson logic that a notebook drives, free of any widget code.
+
+Rule: ``faultlab.labs`` imports only :mod:`faultlab.world`, :mod:`faultlab._errors` and
+:mod:`faultlab._report`; never exercises, grading, authoring or widgets. Everything here
+is a plain class or function with plain-text (and SVG) output, tested without a browser;
+:mod:`faultlab.widgets` puts thin ipywidgets views over it.
+
+* :class:`FaultLab` — the fault-injection panel's settings applied to one service operation.
+* :class:`RetryTimeline` — runs a retry helper against a faulty operation and records each
+  attempt and sleep on the virtual time axis.
+* :func:`simulate_contention`, :func:`sweep_contention`, :func:`contention_table`,
+  :func:`contention_figure`, :class:`JitterLab` — many clients contending for one row:
+  what backoff and jitter do to work and completion time.
+
+A new lesson's lab goes in its own ``_name.py`` here and is exported below.
+"""
+
+from __future__ import annotations
+
+from faultlab.labs._contention import (
+    STRATEGIES,
+    STRATEGY_LABELS,
+    ContentionResult,
+    FigureView,
+    JitterLab,
+    contention_figure,
+    contention_table,
+    simulate_contention,
+    sweep_contention,
+)
+from faultlab.labs._fault_lab import FAULT_KINDS, FaultLab, Outcome
+from faultlab.labs._timeline import RequestOutcome, RetryRunner, RetryTimeline, Span
+
+__all__ = [
+    "FAULT_KINDS",
+    "STRATEGIES",
+    "STRATEGY_LABELS",
+    "ContentionResult",
+    "FaultLab",
+    "FigureView",
+    "JitterLab",
+    "Outcome",
+    "RequestOutcome",
+    "RetryRunner",
+    "RetryTimeline",
+    "Span",
+    "contention_figure",
+    "contention_table",
+    "simulate_contention",
+    "sweep_contention",
+]

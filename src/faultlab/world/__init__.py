@@ -1,0 +1,38 @@
+"""Simulated infrastructure that fails on demand: the world the lessons run against.
+
+Rule: ``faultlab.world`` imports nothing of faultlab but :mod:`faultlab._errors`. It
+knows nothing of exercises, grading or widgets, so any of them can build on it.
+
+* :class:`VirtualClock` — virtual time; ``sleep`` advances it instantly.
+* :class:`FaultPlan` — a seeded, deterministic plan of faults for a service's operations.
+* :class:`Service` and :class:`Call` — the base of every simulated service and its call log.
+* :class:`ObjectStore` — buckets, keys, principals and quotas.
+* :class:`World` — one seeded world whose services share one clock.
+* :class:`FaultServer` — a real HTTP server on the loopback interface that fails on demand.
+
+Services raise the built-in exceptions real systems raise (``TimeoutError``,
+``ConnectionResetError``, ``PermissionError``, ``OSError(ENOSPC)``); faultlab's own errors
+are for misuse of faultlab. A new service goes in its own ``_name.py`` here, subclasses
+:class:`Service`, and is exported below.
+"""
+
+from __future__ import annotations
+
+from faultlab.world._clock import VirtualClock
+from faultlab.world._faults import FaultPlan
+from faultlab.world._http import FAULT_SERVER_KINDS, FaultServer, ServedRequest
+from faultlab.world._service import Call, Service
+from faultlab.world._store import ObjectStore
+from faultlab.world._world import World
+
+__all__ = [
+    "FAULT_SERVER_KINDS",
+    "Call",
+    "FaultPlan",
+    "FaultServer",
+    "ObjectStore",
+    "ServedRequest",
+    "Service",
+    "VirtualClock",
+    "World",
+]

@@ -1,0 +1,49 @@
+"""The world: a seeded little datacentre whose services share one virtual clock."""
+
+from __future__ import annotations
+
+import random
+
+from faultlab.world._clock import VirtualClock
+from faultlab.world._store import ObjectStore
+
+__all__ = ["World"]
+
+
+class World:
+    """A seeded little datacentre: one virtual clock shared by every service.
+
+    Args:
+        seed: Seeds any randomness a lesson draws from ``world.rng``.
+        start: The initial virtual time.
+    """
+
+    __module__ = "faultlab"
+
+    def __init__(self, seed: int = 0, start: float = 0.0) -> None:
+        self.seed = seed
+        self.clock = VirtualClock(start)
+        self.rng = random.Random(seed)
+        self.store = ObjectStore(self.clock)
+
+    def __repr__(self) -> str:
+        return f"World(seed={self.seed}, t={self.clock.now():g})"
+
+    @classmethod
+    def demo(cls, seed: int = 0) -> World:
+        """Return a world with the lessons' standard data loaded.
+
+        Bucket ``models`` (quota 64 bytes) holds ``resnet.onnx`` and ``bert.onnx``;
+        principal ``alice`` may read and write it, ``bob`` may only read it; bucket
+        ``logs`` exists but only ``admin`` may touch it.
+        """
+        world = cls(seed)
+        store = world.store
+        store.create_bucket("models", quota_bytes=64)
+        store.put_object("models", "resnet.onnx", b"RESNET-WEIGHTS")
+        store.put_object("models", "bert.onnx", b"BERT-WEIGHTS")
+        store.create_bucket("logs")
+        store.grant("alice", "models", "rw")
+        store.grant("bob", "models", "r")
+        store.calls.clear()
+        return world
