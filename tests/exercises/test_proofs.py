@@ -10,7 +10,7 @@ import pytest
 
 from faultlab.exercises import exercises, run_check
 from tests.conftest import ROOT, notebook_namespace
-from tests.wrong import WRONG
+from tests.answers import WRONG
 
 ALL = list(exercises().values())
 

@@ -194,7 +194,7 @@ def test_an_unwritable_output_folder_is_a_usage_error(tmp_path: Path) -> None:
 
 def test_known_wrong_answers_fail_under_the_grader_too(tmp_path: Path) -> None:
     """Each known-wrong answer of tests/wrong, graded in a sandbox, gets the status the in-process proof expects."""
-    from tests.wrong import WRONG
+    from tests.answers import WRONG
 
     expected: dict[str, tuple[str, str]] = {}
     for eid, cases in WRONG.items():
