@@ -93,6 +93,7 @@ def _grade(args: argparse.Namespace) -> int:
             timeout=args.timeout,
             memory_mb=args.memory,
             extra_checks=args.extra_checks,
+            isolation=args.isolation,
             progress=sys.stderr,
             warn=warn,
         )
@@ -208,6 +209,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     p.add_argument("--memory", type=_positive_int, default=1024, metavar="MB", help="memory per submission (1024)")
     p.add_argument("--extra-checks", default=None, metavar="FILE", help="an instructor's private checks (Python)")
+    p.add_argument(
+        "--isolation",
+        choices=("auto", "require", "off"),
+        default=None,
+        help="bubblewrap around the sandboxes: auto (default: use it, warn when it cannot start), require, off",
+    )
     p.set_defaults(func=_grade)
     p = sub.add_parser(
         "check",

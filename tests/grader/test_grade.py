@@ -52,7 +52,8 @@ def test_results_json_follows_the_documented_schema(course: tuple[Path, dict[tup
     """results.json has exactly the documented keys and types, and scores add up."""
     out, _ = course
     data = json.loads((out / "results.json").read_text(encoding="utf-8"))
-    assert set(data) == {"submissions"}
+    assert set(data) == {"submissions", "isolation", "skipped"}
+    assert data["isolation"]["mode"] == "bubblewrap"
     for sub in data["submissions"]:
         assert set(sub) == {"learner", "notebook", "score", "max_score", "exercises"}
         assert isinstance(sub["learner"], str)
@@ -217,7 +218,7 @@ def test_learner_strings_reach_the_reports_printable(tmp_path: Path) -> None:
     cells = ["import sys\ndef parse_port(text):\n    print('\\x1b[2J cleared')\n    return int(text)\n"]
     write_notebook(tmp_path / "c" / "eve\x1b[31m" / "00_welcome.ipynb", cells)
     summary = grade([str(tmp_path / "c")], tmp_path / "out", jobs=1)
-    assert summary.submissions[0].learner == "eve\ufffd[31m"
+    assert summary.submissions[0].learner == "eve\\x1b[31m"
     feedback = next((tmp_path / "out" / "feedback").iterdir()) / "00_welcome.md"
     text = feedback.read_text(encoding="utf-8")
     assert "\x1b" not in text

@@ -14,15 +14,29 @@ from tests.grader.helpers import GOOD_PARSE_PORT, load_results, statuses, write_
 KILLS_ITS_WORKER = "import os, signal\ndef parse_port(text):\n    os.kill(os.getppid(), signal.SIGKILL)\n"
 
 
-def test_grading_without_a_privilege_drop_survives_a_killed_worker(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """With no uid to drop to, a submission can kill its worker: it is `crashed`, the pool carries on."""
-    monkeypatch.setattr(faultlab.grader._grade, "sandbox_ids", lambda jobs: ((), []))
+def _class_with_a_worker_killer(tmp_path: Path) -> Path:
     write_notebook(tmp_path / "c" / "ada" / "00_welcome.ipynb", [GOOD_PARSE_PORT])
     write_notebook(tmp_path / "c" / "bob" / "00_welcome.ipynb", [KILLS_ITS_WORKER])
     write_notebook(tmp_path / "c" / "cy" / "00_welcome.ipynb", [GOOD_PARSE_PORT])
-    grade([str(tmp_path / "c")], tmp_path / "out", jobs=1, timeout=5)
+    return tmp_path / "c"
+
+
+def test_inside_bubblewrap_a_submission_cannot_kill_its_worker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Even with no uid to drop to, the worker is PID 1 of the sandbox's namespace: SIGKILL from inside is ignored."""
+    monkeypatch.setattr(faultlab.grader._grade, "sandbox_ids", lambda jobs: ((), []))
+    grade([str(_class_with_a_worker_killer(tmp_path))], tmp_path / "out", jobs=1, timeout=5, isolation="require")
+    results = load_results(tmp_path / "out")
+    assert statuses(results[("ada", "00_welcome.ipynb")]) == {"0.1": "passed"}
+    assert statuses(results[("bob", "00_welcome.ipynb")]) == {"0.1": "incorrect"}
+    assert statuses(results[("cy", "00_welcome.ipynb")]) == {"0.1": "passed"}
+
+
+def test_grading_without_a_privilege_drop_survives_a_killed_worker(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without bubblewrap or a uid to drop to, a submission can kill its worker: `crashed`, the pool carries on."""
+    monkeypatch.setattr(faultlab.grader._grade, "sandbox_ids", lambda jobs: ((), []))
+    grade([str(_class_with_a_worker_killer(tmp_path))], tmp_path / "out", jobs=1, timeout=5, isolation="off")
     results = load_results(tmp_path / "out")
     assert statuses(results[("ada", "00_welcome.ipynb")]) == {"0.1": "passed"}
     assert statuses(results[("bob", "00_welcome.ipynb")]) == {"0.1": "crashed"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,23 +21,47 @@ class Ref:
 
 # -- finding submissions ------------------------------------------------------------------
 
+Skipped = list[tuple[str, str]]
 
-def _notebooks_in(folder: Path) -> list[Path]:
+
+def _notebooks_in(folder: Path, skipped: Skipped) -> list[Path]:
+    """The notebooks directly in ``folder``; every other entry goes to ``skipped`` with its reason.
+
+    A symbolic link named like a notebook is kept, and graded ``invalid`` (it is never
+    followed); a link to a folder is skipped.
+    """
     found = []
     for entry in sorted(folder.iterdir()):
-        if entry.name.startswith(".") or entry.suffix != ".ipynb" or (entry.is_symlink() and entry.is_dir()):
-            continue
-        if not entry.is_dir():
+        if entry.name.startswith("."):
+            skipped.append((str(entry), "hidden"))
+        elif entry.is_symlink() and entry.is_dir():
+            skipped.append((str(entry), "a symbolic link to a folder; links are never followed"))
+        elif entry.suffix != ".ipynb":
+            if not entry.is_dir():
+                skipped.append((str(entry), "not a notebook (.ipynb)"))
+        elif entry.is_dir() and not entry.is_symlink():
+            skipped.append((str(entry), "a folder named like a notebook"))
+        else:
             found.append(entry)
     return found
 
 
-def _learner_dirs(folder: Path, skip: Path) -> list[Path]:
-    return [
-        entry
-        for entry in sorted(folder.iterdir())
-        if entry.is_dir() and not entry.is_symlink() and not entry.name.startswith(".") and entry.resolve() != skip
-    ]
+def _learner_dirs(folder: Path, skip: Path, skipped: Skipped, *, report: bool) -> list[Path]:
+    out = []
+    for entry in sorted(folder.iterdir()):
+        if entry.name.startswith("."):
+            if report:
+                skipped.append((str(entry), "hidden"))
+        elif entry.is_symlink():
+            if report:
+                skipped.append((str(entry), "a symbolic link; links are never followed"))
+        elif not entry.is_dir():
+            continue  # files of a learner's own folder are reported by _notebooks_in
+        elif entry.resolve() == skip:
+            continue
+        else:
+            out.append(entry)
+    return out
 
 
 def discover(
@@ -44,23 +69,31 @@ def discover(
     out: Path,
     warn: Callable[[str], None] = lambda _: None,
     empty: list[str] | None = None,
+    skipped: Skipped | None = None,
 ) -> list[Ref]:
     """Find the submissions named by ``paths``: notebooks, a learner's folder, or a class folder.
 
     A notebook is graded for the learner named by its folder. A folder holding notebooks
     is one learner's (its name is the learner id); a folder holding only folders is a
-    class, one subfolder per learner. Hidden entries are skipped, and so is ``out``.
-    Learners of a class whose folder holds no notebook are appended to ``empty``, so the
-    gradebook can still give them a row.
+    class, one subfolder per learner. No symbolic link is followed, at any level (a PATH
+    that is a link included): a learner is who the folder says. Every entry left out is
+    appended to ``skipped`` with its reason, and so is ``out``. Learners of a class whose
+    folder holds no notebook are appended to ``empty``, so the gradebook can still give
+    them a row.
 
     Raises:
         GradingError: A path that does not exist, is not a notebook or folder, or holds nothing
             to grade; or the same learner's notebook given twice from different places.
     """
     refs: list[Ref] = []
+    left_out: Skipped = skipped if skipped is not None else []
+    before = len(left_out)
     skip = out.resolve()
     for raw in paths:
-        path = Path(raw)
+        path = Path(os.path.abspath(raw))
+        if path.is_symlink():
+            left_out.append((raw, "a symbolic link; links are never followed (name the folder or file itself)"))
+            continue
         if not path.exists():
             msg = f"{raw}: no such file or folder"
             raise GradingError(msg)
@@ -68,26 +101,31 @@ def discover(
             if path.suffix != ".ipynb":
                 msg = f"{raw}: not a notebook (expected a .ipynb file or a folder of them)"
                 raise GradingError(msg)
-            resolved = path.resolve()
-            refs.append(Ref(resolved.parent.name or "learner", resolved, resolved.stem))
+            refs.append(Ref(path.parent.name or "learner", path, path.stem))
             continue
         if not path.is_dir():
             msg = f"{raw}: not a notebook or a folder"
             raise GradingError(msg)
-        folder = path.resolve()
-        notebooks = _notebooks_in(folder)
+        probe: Skipped = []
+        notebooks = _notebooks_in(path, probe)
         if notebooks:
-            extra = _learner_dirs(folder, skip)
+            left_out += probe
+            extra = _learner_dirs(path, skip, left_out, report=False)
             if extra:
                 warn(f"{raw} holds notebooks, so it is graded as one learner's folder; its subfolders are ignored")
-            refs += [Ref(folder.name or "learner", nb, nb.stem) for nb in notebooks]
+                left_out += [(str(e), "a folder inside a learner's folder") for e in extra]
+            refs += [Ref(path.name or "learner", nb, nb.stem) for nb in notebooks]
             continue
-        learners = _learner_dirs(folder, skip)
+        learners = _learner_dirs(path, skip, left_out, report=True)
+        left_out += [(p, "not a learner folder") for p, r in probe if r == "not a notebook (.ipynb)"]
         if not learners:
             msg = f"{raw}: holds no notebooks and no learner folders"
             raise GradingError(msg)
         for learner in learners:
-            notebooks = _notebooks_in(learner)
+            notebooks = _notebooks_in(learner, left_out)
+            left_out += [
+                (str(e), "a folder inside a learner's folder") for e in _learner_dirs(learner, skip, [], report=False)
+            ]
             if not notebooks:
                 warn(f"learner {learner.name!r} has no notebooks (they must sit directly in {learner.name}/)")
                 if empty is not None:
@@ -103,4 +141,8 @@ def discover(
             )
             raise GradingError(msg)
         unique[key] = ref
+    if len(left_out) > before:
+        links = sum(1 for _, reason in left_out[before:] if "symbolic link" in reason)
+        also = f", {links} of them symbolic links" if links else ""
+        warn(f"{len(left_out) - before} entries were not graded{also}: results.json lists each under 'skipped'")
     return sorted(unique.values(), key=lambda r: (r.learner, r.path.name))

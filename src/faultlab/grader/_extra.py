@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import sys
 import traceback
+import types
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,7 +14,7 @@ from typing import Any
 from faultlab._errors import GradingError
 from faultlab.exercises import Exercise, Probe, exercises
 
-__all__ = ["EXTRA_MODULE", "ExtraCheck", "Step", "build_plans", "load_extra_checks"]
+__all__ = ["EXTRA_MODULE", "ExtraCheck", "Step", "build_plans", "load_extra_checks", "load_extra_source"]
 
 EXTRA_MODULE = "faultlab_extra_checks"
 
@@ -56,6 +57,27 @@ class Step:
 # -- the instructor's extra checks ----------------------------------------------------------
 
 
+def load_extra_source(path: str, source: str) -> tuple[ExtraCheck, ...]:
+    """Run an extra-checks file's ``source`` (read by the grader) as its module; return ``EXTRA_CHECKS``.
+
+    A bubblewrap worker cannot see the file, so the grader hands over its text.
+
+    Raises:
+        GradingError: As :func:`load_extra_checks`.
+    """
+    module = types.ModuleType(EXTRA_MODULE)
+    module.__file__ = path
+    sys.modules[EXTRA_MODULE] = module
+    try:
+        exec(compile(source, path, "exec"), module.__dict__)  # noqa: S102 - the instructor's own file
+    except Exception as exc:
+        line = exc.lineno if isinstance(exc, SyntaxError) else _line_in(exc, Path(path))
+        where = f" (line {line})" if line else ""
+        msg = f"--extra-checks {path}{where}: {type(exc).__name__}: {exc}"
+        raise GradingError(msg) from exc
+    return _validated(module, path)
+
+
 def load_extra_checks(path: str) -> tuple[ExtraCheck, ...]:
     """Import an extra-checks file and return its ``EXTRA_CHECKS``, validated.
 
@@ -80,6 +102,10 @@ def load_extra_checks(path: str) -> tuple[ExtraCheck, ...]:
         where = f" (line {line})" if line else ""
         msg = f"--extra-checks {path}{where}: {type(exc).__name__}: {exc}"
         raise GradingError(msg) from exc
+    return _validated(module, path)
+
+
+def _validated(module: types.ModuleType, path: str) -> tuple[ExtraCheck, ...]:
     checks = getattr(module, "EXTRA_CHECKS", None)
     if not isinstance(checks, list | tuple):
         msg = f"--extra-checks {path}: define EXTRA_CHECKS = [ExtraCheck(...), ...]"

@@ -25,6 +25,7 @@ __all__ = [
     "feedback_markdown",
     "gradebook_csv",
     "gradescope_results",
+    "learner_id",
     "printable",
     "results_json",
 ]
@@ -47,6 +48,32 @@ def printable(text: str, *, one_line: bool = False) -> str:
     return (_UNSAFE_ID if one_line else _UNSAFE).sub("\ufffd", text)
 
 
+def _escape_char(match: re.Match[str]) -> str:
+    char = match.group()
+    if char == "\\":
+        return "\\\\"
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:  # an undecodable byte of a file name (surrogateescape)
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+_ID_ESCAPED = re.compile("[\\\\\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def learner_id(name: str) -> str:
+    """A printable learner id that stays distinct for distinct folder names.
+
+    Control and bidi characters become ``\\xNN``/``\\uNNNN``, an undecodable byte of the
+    file name ``\\xNN``, and a backslash ``\\\\``: two folders never share a row or a feedback
+    folder (``bob\\x01`` and ``bob\\x02`` stay two learners).
+
+    Raises:
+        Nothing.
+    """
+    return _ID_ESCAPED.sub(_escape_char, name)
+
+
 @dataclass(frozen=True)
 class ExerciseResult:
     """The verdict on one exercise of one submission."""
@@ -57,6 +84,7 @@ class ExerciseResult:
     points: int
     max_points: int
     message: str
+    output: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         """The record in results.json.
@@ -118,13 +146,20 @@ class GradedSubmission:
         }
 
 
-def results_json(submissions: Iterable[GradedSubmission]) -> str:
-    """The whole run as results.json text.
+def results_json(
+    submissions: Iterable[GradedSubmission],
+    isolation: dict[str, Any] | None = None,
+    skipped: Iterable[tuple[str, str]] = (),
+) -> str:
+    """The whole run as results.json text: submissions, how they were isolated, what was skipped.
 
     Raises:
         Nothing.
     """
-    data = {"submissions": [s.as_dict() for s in submissions]}
+    data: dict[str, Any] = {"submissions": [s.as_dict() for s in submissions]}
+    if isolation is not None:
+        data["isolation"] = isolation
+    data["skipped"] = [{"path": printable(path, one_line=True), "reason": reason} for path, reason in skipped]
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -278,37 +313,68 @@ tr.passed td {{ color: #1a7f37; }} tr.incorrect td, tr.crashed td, tr.invalid td
 # -- LMS formats ------------------------------------------------------------------------------
 
 
+_EXERCISM_OUTPUT = 500
+_EXERCISM_TRUNCATED = "Output was truncated. Please limit to 500 chars"
+_EXERCISM_MESSAGE = 65535
+_NOTHING_RAN = ("invalid", "crashed", "timeout")
+
+
 def gradescope_results(sub: GradedSubmission) -> dict[str, Any]:
     """Gradescope's autograder ``results.json`` for one submission.
+
+    Every string is declared ``text``, so nothing a learner controls is rendered as HTML
+    (Gradescope's default format for ``output`` interprets it).
 
     Raises:
         Nothing.
     """
-    return {
-        "score": sub.score,
-        "output": f"{sub.stem}: {sub.score} / {sub.max_score} points",
-        "visibility": "visible",
-        "stdout_visibility": "hidden",
-        "tests": [
+    tests = []
+    for ex in sub.exercises:
+        output = ex.message
+        if ex.output:
+            output += "\n\nWhat your code printed:\n" + ex.output[:_FEEDBACK_OUTPUT]
+        tests.append(
             {
                 "name": f"{ex.id} {ex.title}".strip(),
+                "name_format": "text",
                 "number": ex.id,
                 "score": ex.points,
                 "max_score": ex.max_points,
                 "status": "passed" if ex.status == "passed" else "failed",
-                "output": ex.message,
+                "output": output,
+                "output_format": "text",
                 "visibility": "visible",
             }
-            for ex in sub.exercises
-        ],
+        )
+    return {
+        "score": sub.score,
+        "output": f"{sub.stem}: {sub.score} / {sub.max_score} points",
+        "output_format": "text",
+        "test_output_format": "text",
+        "test_name_format": "text",
+        "visibility": "visible",
+        "stdout_visibility": "hidden",
+        "tests": tests,
     }
 
 
 _EXERCISM = {"passed": "pass", "incorrect": "fail", "not_attempted": "fail"}
 
 
+def _exercism_output(text: str) -> str:
+    if len(text) <= _EXERCISM_OUTPUT:
+        return text
+    room = _EXERCISM_OUTPUT - len(_EXERCISM_TRUNCATED) - 1
+    return text[:room] + "\n" + _EXERCISM_TRUNCATED
+
+
 def exercism_results(sub: GradedSubmission) -> dict[str, Any]:
     """An exercism test-runner ``results.json`` (version 3) for one submission.
+
+    ``status`` is ``error``, with a ``message``, when no check could run at all (the file
+    is not a gradable notebook, or the notebook's own code crashed, hung, or did not
+    parse); each test carries what the learner's code printed during it, at most 500
+    characters with the spec's notice.
 
     Raises:
         Nothing.
@@ -322,13 +388,25 @@ def exercism_results(sub: GradedSubmission) -> dict[str, Any]:
             "message": None if ex.status == "passed" else ex.message,
             "test_code": f'check("{ex.id}")',
         }
+        if ex.output:
+            test["output"] = _exercism_output(ex.output)
         if task.isdigit():
             test["task_id"] = int(task)
         tests.append(test)
-    if all(t["status"] == "pass" for t in tests) and tests:
-        status, message = "pass", None
-    elif tests and all(ex.status == "invalid" for ex in sub.exercises):
-        status, message = "error", sub.exercises[0].message
-    else:
-        status, message = "fail", None
-    return {"version": 3, "status": status, "message": message, "tests": tests}
+    parse = [n for n in sub.notes if "does not parse" in n]
+    statuses = {ex.status for ex in sub.exercises}
+    crashed = statuses <= set(_NOTHING_RAN) and _same(sub)
+    unparsed = bool(parse) and statuses <= {*_NOTHING_RAN, "error"}
+    if not tests or crashed or unparsed:
+        message = sub.exercises[0].message if sub.exercises else f"{sub.notebook}: nothing to check"
+        if parse:
+            message = "\n".join(parse) + "\n" + message
+        return {"version": 3, "status": "error", "message": message[:_EXERCISM_MESSAGE], "tests": tests}
+    if all(t["status"] == "pass" for t in tests):
+        return {"version": 3, "status": "pass", "message": None, "tests": tests}
+    return {"version": 3, "status": "fail", "message": None, "tests": tests}
+
+
+def _same(sub: GradedSubmission) -> bool:
+    """Every exercise failed for one reason: the whole notebook could not run (not one check)."""
+    return len({ex.message for ex in sub.exercises}) == 1 or all(ex.status == "invalid" for ex in sub.exercises)

@@ -10,13 +10,10 @@ A sandbox can therefore lie only about what it observed, never about the verdict
 
 from __future__ import annotations
 
-import codecs
-import contextlib
+import base64
 import difflib
-import importlib
 import math
 import os
-import pkgutil
 import secrets
 import shutil
 import stat
@@ -28,38 +25,38 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-import faultlab
 from faultlab._errors import GradingError
 from faultlab.exercises import Verdict, exercises, judge_exercise
 from faultlab.grader._discover import Ref, discover
-from faultlab.grader._extra import EXTRA_MODULE, ExtraCheck, Step, build_plans, load_extra_checks
-from faultlab.grader._formats import ExerciseResult, GradedSubmission, gradebook_csv, printable, results_json
-from faultlab.grader._integrity import Fingerprint
+from faultlab.grader._extra import ExtraCheck, Step, build_plans, load_extra_checks
+from faultlab.grader._formats import (
+    ExerciseResult,
+    GradedSubmission,
+    gradebook_csv,
+    learner_id,
+    printable,
+    results_json,
+)
 from faultlab.grader._progressbar import ProgressBar
 from faultlab.grader._reports import Writer, write
-from faultlab.grader._sandbox import Limits, SandboxContext, WorkerPool, count_user_tasks, remove_tree, sandbox_ids
+from faultlab.grader._sandbox import (
+    IsolationError,
+    Limits,
+    SandboxContext,
+    Unreadable,
+    WorkerPool,
+    count_user_tasks,
+    read_submission,
+    remove_tree,
+    sandbox_ids,
+)
+from faultlab.grader._warm import address_space_mb, prepare, warm_up
 from faultlab.grader._wire import MAX_TEXT, ending, parse_line, strings, valid_observation
 
 __all__ = ["GradeSummary", "grade"]
 
-# Modules a notebook may import, imported before the workers fork: a sandbox then finds
-# them ready (no import cost per submission), even when its unprivileged user cannot read
-# the Python installation.
-_WARM = (
-    "abc", "asyncio", "base64", "collections", "collections.abc", "concurrent.futures", "contextlib",
-    "copy", "dataclasses", "datetime", "decimal", "enum", "errno", "fractions", "functools", "hashlib",
-    "heapq", "http", "http.client", "http.server", "inspect", "io", "ipaddress", "itertools", "json",
-    "logging", "logging.handlers", "math", "numbers", "operator", "pathlib", "pickle", "queue", "random",
-    "re", "secrets", "selectors", "signal", "socket", "socketserver", "statistics", "string", "struct",
-    "textwrap", "threading", "time", "traceback", "types", "typing", "urllib.parse", "uuid", "warnings",
-    "weakref", "zlib", "httpx", "tenacity", "stamina", "structlog",
-)  # fmt: skip
-
-
-# faultlab packages for authors, the command line and notebooks, never needed in a
-# sandbox (and slow: they import nbformat, ipywidgets).
-_NOT_IN_SANDBOX = ("faultlab.authoring", "faultlab.cli", "faultlab.widgets")
-_ENCODINGS = ("utf-8", "utf-8-sig", "ascii", "latin-1", "utf-16", "utf-32", "cp1252", "idna", "unicode-escape")
+_ISOLATION = ("auto", "require", "off")
+_ISOLATION_ENV = "FAULTLAB_ISOLATION"
 
 
 @dataclass
@@ -74,6 +71,7 @@ class _Run:
     output: str = ""
     output_bytes: int = 0
     invalid: str | None = None
+    step_output: dict[int, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -85,6 +83,8 @@ class GradeSummary:
     submissions: tuple[GradedSubmission, ...]
     out: Path
     warnings: tuple[str, ...] = ()
+    isolation: str = "bubblewrap"
+    skipped: tuple[tuple[str, str], ...] = ()
 
     @property
     def learners(self) -> int:
@@ -99,29 +99,9 @@ class GradeSummary:
 # -- preparing the grader ------------------------------------------------------------------
 
 
-def _warm_up() -> list[str]:
-    """Import every faultlab module and the usual notebook imports; return faultlab's names."""
-    for info in pkgutil.walk_packages(faultlab.__path__, "faultlab."):
-        if not info.name.startswith(_NOT_IN_SANDBOX):
-            importlib.import_module(info.name)
-    for name in _WARM:
-        with contextlib.suppress(ImportError):
-            importlib.import_module(name)
-    for encoding in _ENCODINGS:
-        with contextlib.suppress(LookupError):
-            codecs.lookup(encoding)
-    return sorted(n for n in sys.modules if n == "faultlab" or n.startswith("faultlab."))
-
-
-def _address_space_mb() -> int:
-    try:
-        with open("/proc/self/status", encoding="ascii") as handle:
-            for line in handle:
-                if line.startswith("VmSize:"):
-                    return int(line.split()[1]) // 1024
-    except (OSError, ValueError, IndexError):
-        pass
-    return 0
+# Kept under their old names for the tests and benchmarks that warm a process up.
+_warm_up = warm_up
+_address_space_mb = address_space_mb
 
 
 def _prepare_out(out: Path) -> None:
@@ -177,6 +157,16 @@ class _Grader:
         run = self.runs[run_index]
         return {"task": self.counter, "path": str(run.ref.path), "stem": run.ref.stem, "start": start, "token": token}
 
+    def lost(self, task: Mapping[str, Any], message: str) -> None:
+        """The submission of ``task`` could not be read: every exercise ``invalid``.
+
+        Raises:
+            Nothing.
+        """
+        run_index, _, _ = self.tokens.pop(int(task["task"]))
+        run = self.runs[run_index]
+        self._invalid(run, f"{run.ref.path.name} {message}")
+
     def absorb(self, result: Mapping[str, Any]) -> dict[str, Any] | None:
         """Turn one sandbox run into verdicts; return the follow-up task, if steps remain.
 
@@ -195,7 +185,11 @@ class _Grader:
             return None
         head = False
         step = start
-        for line in result.get("lines") or []:
+        marks = result.get("marks") or []
+        previous = 0
+        for number, line in enumerate(result.get("lines") or []):
+            mark = marks[number] if number < len(marks) and isinstance(marks[number], int) else previous
+            printed, previous = output[previous:mark] if isinstance(output, str) else "", mark
             msg = parse_line(line)
             if not isinstance(msg, dict) or msg.get("token") != token:
                 self._tampered(run, ["the result channel carried a message the grader did not send"])
@@ -218,6 +212,8 @@ class _Grader:
                 continue
             if kind == "observation" and msg.get("step") == step and step < len(run.steps):
                 run.verdicts[step] = self._judge(run, run.steps[step], msg)
+                if printed:
+                    run.step_output[step] = printed
                 step += 1
                 continue
             if kind == "done" and step == len(run.steps):
@@ -243,6 +239,8 @@ class _Grader:
             return _verdict(step, "error", "could not check: the sandbox sent a malformed observation")
         if obs["state"] == "missing":
             return _verdict(step, "error", self._missing(run, step, str(obs["name"])))
+        if obs["state"] == "refused":
+            return _verdict(step, "error", "; ".join(obs["refused"]))
         try:
             return judge_exercise(step.check, obs)
         except Exception as exc:  # noqa: BLE001 - a judge meeting odd data must not stop the batch
@@ -282,6 +280,7 @@ def _combine(run: _Run) -> tuple[ExerciseResult, ...]:
     index = 0
     while index < len(run.steps):
         step = run.steps[index]
+        first = index
         core = run.verdicts[index] or _verdict(step, "error", "could not check: no result")
         extras: list[tuple[ExtraCheck, Verdict]] = []
         index += 1
@@ -302,7 +301,10 @@ def _combine(run: _Run) -> tuple[ExerciseResult, ...]:
             for extra, verdict in failed:
                 detail = extra.feedback if extra.feedback is not None else verdict.text()
                 message += f"\n    a further check did not pass: {detail}"
-        results.append(ExerciseResult(step.exercise.id, step.exercise.title, status, points, max_points, message))
+        printed = "".join(run.step_output.get(i, "") for i in range(first, index))
+        results.append(
+            ExerciseResult(step.exercise.id, step.exercise.title, status, points, max_points, message, printed)
+        )
     return tuple(results)
 
 
@@ -322,10 +324,13 @@ def _submission(
 ) -> GradedSubmission:
     """The graded submission, with everything the learner controls made printable."""
     return GradedSubmission(
-        printable(ref.learner, one_line=True),
+        learner_id(ref.learner),
         printable(ref.path.name, one_line=True),
         printable(ref.stem, one_line=True),
-        tuple(ExerciseResult(r.id, r.title, r.status, r.points, r.max_points, printable(r.message)) for r in results),
+        tuple(
+            ExerciseResult(r.id, r.title, r.status, r.points, r.max_points, printable(r.message), printable(r.output))
+            for r in results
+        ),
         tuple(printable(note, one_line=True) for note in notes),
         printable(output),
         size,
@@ -346,12 +351,34 @@ def _run_pool(
     bar: ProgressBar,
 ) -> None:
     """Feed the queue to the workers until every submission is finished."""
+
+    def finish(run: _Run) -> None:
+        sub = _submission(run.ref, _combine(run), run.notes, run.output, run.output_bytes)
+        finished.append(sub)
+        writer.submission(sub)
+        bar.step(f"{sub.learner}/{sub.notebook}")
+
     with WorkerPool(ctx, jobs) as pool:
+        if ctx.bwrap and ctx.limits.memory_mb < pool.vmsize + 64:
+            msg = (
+                f"--memory {ctx.limits.memory_mb}: too small; a grading worker maps {pool.vmsize} MB, "
+                f"use at least {pool.vmsize + 64}"
+            )
+            raise GradingError(msg)
         while queue or pool.busy:
             for slot in pool.idle:
                 if not queue:
                     break
-                pool.submit(slot, queue.popleft())
+                task = queue.popleft()
+                run = grader.runs[grader.tokens[int(task["task"])][0]]
+                try:
+                    raw = read_submission(task.pop("path"))
+                except Unreadable as exc:
+                    grader.lost(task, str(exc))
+                    finish(run)
+                    continue
+                task["notebook"] = base64.b64encode(raw).decode("ascii")
+                pool.submit(slot, task)
             for result in pool.wait(budget):
                 if int(result.get("task", -1)) not in grader.tokens:
                     continue
@@ -360,10 +387,31 @@ def _run_pool(
                 if follow is not None:
                     queue.appendleft(follow)
                     continue
-                sub = _submission(run.ref, _combine(run), run.notes, run.output, run.output_bytes)
-                finished.append(sub)
-                writer.submission(sub)
-                bar.step(f"{sub.learner}/{sub.notebook}")
+                finish(run)
+
+
+def _isolation(isolation: str | None, note: Callable[[str], None]) -> bool:
+    """Whether the workers run inside bubblewrap; a warning (or an error) when they cannot."""
+    from faultlab.grader._bwrap import unavailable
+
+    mode = isolation if isolation is not None else os.environ.get(_ISOLATION_ENV, "auto")
+    if mode not in _ISOLATION:
+        msg = f"--isolation {mode}: use one of {', '.join(_ISOLATION)}"
+        raise GradingError(msg)
+    if mode == "off":
+        note("--isolation=off: submissions are not isolated from this machine's files and network")
+        return False
+    reason = unavailable()
+    if reason is None:
+        return True
+    if mode == "require":
+        msg = f"--isolation=require: {reason}"
+        raise GradingError(msg)
+    note(
+        f"{reason}: grading WITHOUT filesystem and network isolation (submissions can read what the "
+        "sandbox user can read, and reach the network); --isolation=require makes this an error"
+    )
+    return False
 
 
 def grade(
@@ -374,6 +422,7 @@ def grade(
     timeout: float = 10.0,
     memory_mb: int = 1024,
     extra_checks: str | None = None,
+    isolation: str | None = None,
     progress: TextIO | None = None,
     warn: Callable[[str], None] = lambda _: None,
 ) -> GradeSummary:
@@ -386,6 +435,8 @@ def grade(
         timeout: Wall-clock seconds for each step of a submission.
         memory_mb: The address-space limit of each sandbox, in MiB.
         extra_checks: A Python file declaring ``EXTRA_CHECKS``.
+        isolation: ``"auto"`` (bubblewrap when it works, else a warning), ``"require"``
+            (bubblewrap or an error), ``"off"``; default: ``$FAULTLAB_ISOLATION`` or ``"auto"``.
         progress: Where a progress bar goes, if it is a terminal.
         warn: Called with each warning (one line each).
 
@@ -402,37 +453,42 @@ def grade(
         warn(message)
 
     empty: list[str] = []
-    refs = discover(paths, out_dir, note, empty)
+    skipped: list[tuple[str, str]] = []
+    refs = discover(paths, out_dir, note, empty, skipped)
     extras = load_extra_checks(extra_checks) if extra_checks is not None else ()
     if extra_checks is not None and os.geteuid() == 0 and os.stat(extra_checks).st_mode & stat.S_IROTH:
         note(f"{extra_checks} is readable by every user, so a submission could read it: chmod 600 it")
     _prepare_out(out_dir)
-    modules = _warm_up()
-    used = _address_space_mb()
-    if memory_mb < used + 64:
-        msg = f"--memory {memory_mb}: too small; the grader itself maps {used} MB, use at least {used + 64}"
-        raise GradingError(msg)
+    bwrap = _isolation(isolation, note)
     plans = build_plans(extras)
     limits = Limits(timeout=timeout, memory_mb=memory_mb)
     ids, id_warnings = sandbox_ids(jobs)
     for message in id_warnings:
-        note(message)
+        if not (bwrap and "standard library" in message):  # bubblewrap binds it readable
+            note(message)
+    warm = None
+    if not bwrap:
+        warm = prepare(extras)
+        used = address_space_mb()
+        if memory_mb < used + 64:
+            msg = f"--memory {memory_mb}: too small; the grader itself maps {used} MB, use at least {used + 64}"
+            raise GradingError(msg)
     nproc = limits.processes if ids else count_user_tasks(os.getuid()) + limits.processes * jobs
-    if extras:
-        modules.append(EXTRA_MODULE)
-    watched = [(f"plan[{stem}][{i}]", s.check) for stem, steps in plans.items() for i, s in enumerate(steps)]
-    fingerprint = Fingerprint(modules, objects=watched)
     blocked = {os.path.abspath(os.getcwd())} | {str(r.path.parent) for r in refs}
     scratch = tempfile.mkdtemp(prefix="faultlab-grade-")
     os.chmod(scratch, 0o711)  # noqa: S103 - sandboxes may enter their own folder, not list the others
+    extra_source = None
+    if extra_checks is not None:
+        extra_source = (str(Path(extra_checks).resolve()), Path(extra_checks).read_text(encoding="utf-8"))
     ctx = SandboxContext(
-        plans={stem: tuple(s.check for s in steps) for stem, steps in plans.items()},
-        fingerprint=fingerprint,
         limits=limits,
         ids=ids,
         nproc=nproc,
         blocked_paths=frozenset(blocked),
         scratch=scratch,
+        warm=warm,
+        bwrap=bwrap,
+        extra_source=extra_source,
     )
     grader = _Grader(plans, limits)
     writer = Writer(out_dir)
@@ -454,10 +510,15 @@ def grade(
     try:
         if queue:
             _run_pool(ctx, min(jobs, len(queue)), queue, grader, budget, writer, finished, bar)
+    except IsolationError as exc:
+        msg = f"could not start the isolated workers: {exc}"
+        raise GradingError(msg) from None
     finally:
         remove_tree(scratch)
     finished.sort(key=lambda s: (s.learner, s.notebook))
     ids_in_order = [eid for eid, ex in exercises().items() if any(s.stem == ex.lesson for s in finished)]
-    write(out_dir / "gradebook.csv", gradebook_csv(finished, ids_in_order, empty))
-    write(out_dir / "results.json", results_json(finished))
-    return GradeSummary(tuple(finished), out_dir, tuple(warnings))
+    mode = "bubblewrap" if bwrap else "fork"
+    isolation_record = {"mode": mode, "warnings": [w for w in warnings if "isolation" in w or "bubblewrap" in w]}
+    write(out_dir / "gradebook.csv", gradebook_csv(finished, ids_in_order, [learner_id(e) for e in empty]))
+    write(out_dir / "results.json", results_json(finished, isolation_record, skipped))
+    return GradeSummary(tuple(finished), out_dir, tuple(warnings), mode, tuple(skipped))

@@ -17,12 +17,35 @@ process can see (docs/grading.md says what isolates against that).
 from __future__ import annotations
 
 import builtins
+import contextlib
+import operator
+import re
 import sys
 import types
 from collections.abc import Iterable, Mapping
+from itertools import chain
 from typing import Any
 
-__all__ = ["WATCHED_STDLIB", "Fingerprint"]
+__all__ = ["OBSERVER_PACKAGES", "WATCHED_STDLIB", "Fingerprint", "observer_modules"]
+
+#: Packages besides faultlab whose modules the observers and the channel run code of
+#: (found by profiling every lesson's observers on right and wrong answers; a test keeps
+#: this list complete): watched deeply, like faultlab's own modules.
+OBSERVER_PACKAGES = (
+    "_weakrefset", "abc", "asyncio", "collections", "concurrent", "contextlib", "copy", "copyreg",
+    "dataclasses", "email", "enum", "functools", "http", "httpx", "inspect", "json", "logging",
+    "operator", "pickle", "random", "re", "tenacity", "threading", "traceback", "types", "typing",
+    "urllib", "weakref",
+)  # fmt: skip
+
+
+def observer_modules() -> list[str]:
+    """The loaded modules of :data:`OBSERVER_PACKAGES`.
+
+    Raises:
+        Nothing.
+    """
+    return sorted(m for m in list(sys.modules) if m.split(".")[0] in OBSERVER_PACKAGES)
 
 #: Standard modules whose globals the observers and the result channel use (the builtins
 #: are watched, and restored, separately).
@@ -65,8 +88,14 @@ class Fingerprint:
         modules: Iterable[str],
         shallow: Iterable[str] = WATCHED_STDLIB,
         objects: Iterable[tuple[str, object]] = (),
+        deep: Iterable[str] | None = None,
     ) -> None:
         self._dicts: list[tuple[str, Mapping[str, Any], dict[str, int], bool]] = []
+        self._fast: list[tuple[int, list[int]]] = []
+        # Modules outside faultlab set some globals on first use (a compiled pattern, an
+        # event-loop policy that starts as None): those keys are not watched, nor new keys
+        # that hold data rather than code.
+        self._loose: dict[int, frozenset[str]] = {}
         self._attrs: list[tuple[str, object, str, int]] = []
         self._cells: list[tuple[str, types.FunctionType, tuple[int, ...]]] = []
         self._sysmods: dict[str, int] = {}
@@ -74,7 +103,7 @@ class Fingerprint:
         self._builtins = vars(builtins)
         self._builtins_saved = dict(self._builtins)
         self._builtins_keys = frozenset(self._builtins_saved)
-        names = sorted(set(modules))
+        names = sorted(set(modules) | set(observer_modules() if deep is None else deep))
         self._prefixes = tuple(sorted({n.split(".")[0] for n in names}))
         for name in sorted(set(shallow)):
             module = sys.modules.get(name)
@@ -91,6 +120,22 @@ class Fingerprint:
                 self._walk(f"{name}.{key}", value)
         for label, obj in objects:
             self._walk(label, obj)
+        self._attr_objs = [obj for _, obj, _, _ in self._attrs]
+        self._attr_names = [attr for _, _, attr, _ in self._attrs]
+        self._refs = (
+            list,
+            map,
+            id,
+            len,
+            chain.from_iterable,
+            operator.methodcaller("values"),
+            getattr,
+            operator.attrgetter("__closure__"),
+            _cell,
+        )
+        self._mappings = [mapping for _, mapping, _, _ in self._dicts]
+        self._cell_funcs = [func for _, func, _ in self._cells]
+        self._snapshot()
 
     @property
     def size(self) -> int:
@@ -105,8 +150,13 @@ class Fingerprint:
         if id(mapping) in self._seen:
             return
         self._seen.add(id(mapping))
-        ids = {k: id(v) for k, v in mapping.items() if k not in _IGNORED}
+        loose = is_module and label.split(".")[0] != "faultlab"
+        lazy = frozenset(k for k, v in mapping.items() if loose and (v is None or isinstance(v, re.Pattern)))
+        ids = {k: id(v) for k, v in mapping.items() if k not in _IGNORED and k not in lazy}
+        if loose:
+            self._loose[len(self._dicts)] = lazy
         self._dicts.append((label, mapping, ids, is_module))
+        self._fast.append((len(mapping), list(map(id, mapping.values()))))
 
     def _walk(self, label: str, obj: object, depth: int = 0) -> None:
         if depth > 6 or id(obj) in self._seen:
@@ -186,10 +236,25 @@ class Fingerprint:
         for name, expected in self._sysmods.items():
             if id(modules.get(name)) != expected:
                 found.append(f"sys.modules[{name!r}] was replaced")
-        for label, mapping, ids, is_module in self._dicts:
+        state = self._current()
+        if state is not None and state == self._saved:
+            return found[:_MAX_REPORTED]
+        for index in self._suspects(state):
+            label, mapping, ids, is_module = self._dicts[index]
             if len(found) >= _MAX_REPORTED:
                 break
-            self._diff(label, mapping, ids, is_module, found)
+            size, values = self._fast[index]
+            try:
+                same = len(mapping) == size and list(map(id, mapping.values())) == values
+            except Exception:  # noqa: BLE001 - an unreadable namespace is a change, found below
+                same = False
+            if same:
+                continue
+            before = len(found)
+            self._diff(label, mapping, ids, is_module, found, self._loose.get(index))
+            if len(found) == before:  # only what Python itself adds (a warning registry): the new normal
+                with contextlib.suppress(Exception):
+                    self._fast[index] = (len(mapping), list(map(id, mapping.values())))
         for label, obj, attr, expected in self._attrs:
             if id(getattr(obj, attr, _MISSING)) != expected:
                 found.append(f"{label}.{attr} was replaced")
@@ -197,10 +262,83 @@ class Fingerprint:
             closure = func.__closure__ or ()
             if tuple(id(_cell(c)) for c in closure) != contents:
                 found.append(f"a variable captured by {label} was replaced")
+        if not found:
+            self._snapshot()
         return found[:_MAX_REPORTED]
 
+    def settle(self) -> None:
+        """Accept what changed since the fingerprint was taken, in a process no submission has run in yet.
+
+        A sandbox forks from its worker, and the interpreter's after-fork hooks rebind a few
+        globals (``threading``'s locks): the sandbox calls this before the notebook runs.
+
+        Raises:
+            Nothing.
+        """
+        for index, (label, mapping, _ids, is_module) in enumerate(self._dicts):
+            size, values = self._fast[index]
+            if len(mapping) == size and list(map(id, mapping.values())) == values:
+                continue
+            lazy = self._loose.get(index, frozenset())
+            ids = {k: id(v) for k, v in mapping.items() if k not in _IGNORED and k not in lazy}
+            self._dicts[index] = (label, mapping, ids, is_module)
+            self._fast[index] = (len(mapping), list(map(id, mapping.values())))
+        self._snapshot()
+
+    def _state(self) -> tuple[list[int], list[int], list[int], list[int]]:
+        """Every watched identity at once, gathered by C-level loops (the common, untouched case)."""
+        # Only references taken when the fingerprint was made: nothing a submission can rebind.
+        list_, map_, id_, len_, flatten, values_of, getattr_, closure_of, contents = self._refs
+        mappings = self._mappings
+        sizes = list_(map_(len_, mappings))
+        values = list_(map_(id_, flatten(map_(values_of, mappings))))
+        attrs = list_(map_(id_, map_(getattr_, self._attr_objs, self._attr_names)))
+        cells = list_(map_(id_, map_(contents, flatten(map_(closure_of, self._cell_funcs)))))
+        return sizes, values, attrs, cells
+
+    def _snapshot(self) -> None:
+        try:
+            self._saved = self._state()
+        except Exception:  # noqa: BLE001 - then every check takes the detailed path
+            self._saved = ([], [], [], [])
+
+    def _current(self) -> tuple[list[int], list[int], list[int], list[int]] | None:
+        try:
+            return self._state()
+        except Exception:  # noqa: BLE001 - the detailed path says what
+            return None
+
+    def _suspects(self, state: tuple[list[int], list[int], list[int], list[int]] | None) -> list[int]:
+        """Indexes of the watched dicts that may differ, found by comparing blocks of identities.
+
+        When no dict changed size, the flattened identities line up with the saved ones, so
+        whole blocks of dicts are compared at once and only a differing block is searched.
+        """
+        everything = list(range(len(self._dicts)))
+        if state is None or state[0] != self._saved[0] or len(state[1]) != len(self._saved[1]):
+            return everything
+        now, saved, sizes = state[1], self._saved[1], state[0]
+        offsets = [0]
+        for size in sizes:
+            offsets.append(offsets[-1] + size)
+        suspects: list[int] = []
+        block = 128
+        for start in range(0, len(sizes), block):
+            end = min(start + block, len(sizes))
+            if now[offsets[start] : offsets[end]] == saved[offsets[start] : offsets[end]]:
+                continue
+            suspects += [i for i in range(start, end) if now[offsets[i] : offsets[i + 1]] != saved[offsets[i] : offsets[i + 1]]]
+        return suspects
+
     @staticmethod
-    def _diff(label: str, mapping: Mapping[str, Any], ids: dict[str, int], is_module: bool, found: list[str]) -> None:
+    def _diff(
+        label: str,
+        mapping: Mapping[str, Any],
+        ids: dict[str, int],
+        is_module: bool,
+        found: list[str],
+        lazy: frozenset[str] | None = None,
+    ) -> None:
         try:
             current = dict(mapping)
         except Exception:  # noqa: BLE001 - an unreadable namespace is itself a change
@@ -212,6 +350,8 @@ class Fingerprint:
                 found.append(f"{label}.{key} {verb}")
         for key in current.keys() - ids.keys():
             if key in _IGNORED or (is_module and _is_submodule(label, key, current[key])):
+                continue
+            if lazy is not None and (key in lazy or not isinstance(current[key], type | types.FunctionType)):
                 continue
             found.append(f"{label} gained {str(key)[:60]!r}")
 

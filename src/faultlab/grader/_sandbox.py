@@ -24,8 +24,9 @@ which parses, checks and judges them.
 
 from __future__ import annotations
 
+import base64
 import contextlib
-import ctypes
+import dataclasses
 import errno
 import faulthandler
 import json
@@ -37,18 +38,28 @@ import signal
 import socket
 import stat
 import struct
+import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any
 
-from faultlab.exercises import Exercise
-from faultlab.grader._integrity import Fingerprint
 from faultlab.grader._submission import CHANNEL_FD, MAX_NOTEBOOK_BYTES, run_submission
+from faultlab.grader._warm import Warm
 
-__all__ = ["Limits", "SandboxContext", "WorkerPool", "count_user_tasks", "remove_tree", "sandbox_ids"]
+__all__ = [
+    "IsolationError",
+    "Limits",
+    "SandboxContext",
+    "Unreadable",
+    "WorkerPool",
+    "count_user_tasks",
+    "read_submission",
+    "remove_tree",
+    "sandbox_ids",
+]
 
 _PR_SET_PDEATHSIG = 1
 _PR_SET_CHILD_SUBREAPER = 36
@@ -59,10 +70,11 @@ _HEADER = struct.Struct("!I")
 _MAX_FRAME = 256 * 1024 * 1024
 _UID_BASE = 2_000_000_000
 
-try:
-    _LIBC: ctypes.CDLL | None = ctypes.CDLL(None, use_errno=True)
-except OSError:  # pragma: no cover - every Linux libc loads
-    _LIBC = None
+_WORKER_CODE = "import sys; from faultlab.grader._sandbox import worker_main; worker_main(int(sys.argv[1]))"
+
+
+class IsolationError(Exception):
+    """Bubblewrap could not start the workers; the message says why."""
 
 
 @dataclass(frozen=True)
@@ -92,31 +104,49 @@ class Limits:
 
 @dataclass(frozen=True)
 class SandboxContext:
-    """Everything a worker needs, fixed before the workers fork.
+    """Everything a worker needs besides its warm state.
 
     Attributes:
-        plans: For each notebook stem, the checks to observe, in order.
-        fingerprint: The integrity fingerprint taken in the grader.
         limits: Resource limits.
         ids: Per worker slot, the ``(uid, gid)`` the sandbox drops to; empty when not root.
         nproc: The ``RLIMIT_NPROC`` value to set.
         blocked_paths: Import-path entries the sandbox removes (cwd, submission folders).
-        scratch: The run's folder, in which each sandbox gets its own (removed by the grader).
+        scratch: The run's folder, in which each sandbox gets its own (removed by the grader);
+            ``/tmp`` inside bubblewrap.
+        warm: The warm state (fork mode: taken in the grader; bubblewrap: taken in the worker).
+        bwrap: Whether the workers run inside bubblewrap.
+        extra_source: The extra-checks file's ``(path, source)``, handed to bubblewrap workers.
     """
 
-    plans: Mapping[str, Sequence[Exercise]]
-    fingerprint: Fingerprint
     limits: Limits
     ids: tuple[tuple[int, int], ...] = ()
     nproc: int = 32
     blocked_paths: frozenset[str] = field(default_factory=frozenset)
     scratch: str | None = None
+    warm: Warm | None = None
+    bwrap: bool = False
+    extra_source: tuple[str, str] | None = None
+
+
+def _libc() -> Any:
+    """The C library through ctypes, loaded only where bubblewrap does not isolate the workers.
+
+    In a bubblewrap worker ctypes is never imported, so a sandbox forked from it finds no
+    foreign-function interface already loaded (and the audit hook refuses importing one).
+    """
+    import ctypes
+
+    try:
+        return ctypes.CDLL(None, use_errno=True)
+    except OSError:  # pragma: no cover - every Linux libc loads
+        return None
 
 
 def _prctl(option: int, value: int) -> bool:
-    if _LIBC is None:
+    libc = _libc()
+    if libc is None:
         return False
-    return int(_LIBC.prctl(option, value, 0, 0, 0)) == 0
+    return int(libc.prctl(option, value, 0, 0, 0)) == 0
 
 
 # -- choosing the unprivileged identity --------------------------------------------------
@@ -256,53 +286,56 @@ class _FrameReader:
 # -- the worker ----------------------------------------------------------------------------
 
 
-class _Unreadable(Exception):
-    """The submission file cannot be copied; the message is for the learner."""
+class Unreadable(Exception):
+    """The submission file cannot be read; the message is for the learner."""
 
 
-def _copy_in(path: str, folder: str, ids: tuple[int, int] | None) -> str:
+def read_submission(path: str) -> bytes:
+    """The bytes of a handed-in notebook: a regular file, not through a symbolic link, at most 32 MiB.
+
+    The grader reads the file and hands the bytes to a worker: no path of the grading
+    machine reaches a sandbox.
+
+    Raises:
+        Unreadable: A symbolic link, not a regular file, too large, gone, or unreadable.
+    """
     flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
     try:
         fd = os.open(path, flags)
     except OSError as exc:
         if exc.errno == errno.ELOOP:
             msg = "is a symbolic link; hand in the notebook file itself"
-            raise _Unreadable(msg) from None
+            raise Unreadable(msg) from None
         if exc.errno == errno.ENOENT:
             msg = "disappeared before it could be graded"
-            raise _Unreadable(msg) from None
+            raise Unreadable(msg) from None
         msg = f"cannot be read ({exc.strerror})"
-        raise _Unreadable(msg) from None
+        raise Unreadable(msg) from None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             msg = "is not a regular file"
-            raise _Unreadable(msg)
+            raise Unreadable(msg)
         if info.st_size > MAX_NOTEBOOK_BYTES:
             msg = f"is {info.st_size // (1024 * 1024)} MB, too large to be a course notebook"
-            raise _Unreadable(msg)
-        dest = os.path.join(folder, "submission.ipynb")
-        out = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
-        try:
-            with os.fdopen(fd, "rb", closefd=False) as src, os.fdopen(out, "wb", closefd=False) as dst:
-                shutil.copyfileobj(src, dst, 1 << 20)
-            if ids is not None:
-                os.fchown(out, *ids)
-        finally:
-            os.close(out)
+            raise Unreadable(msg)
+        with os.fdopen(fd, "rb", closefd=False) as src:
+            data = src.read(MAX_NOTEBOOK_BYTES + 1)
     except OSError as exc:
         msg = f"cannot be read ({exc.strerror})"
-        raise _Unreadable(msg) from None
+        raise Unreadable(msg) from None
     finally:
         os.close(fd)
-    if ids is not None:
-        os.chown(folder, *ids)
-    return dest
+    if len(data) > MAX_NOTEBOOK_BYTES:
+        msg = "grew past 32 MB while it was read, too large to be a course notebook"
+        raise Unreadable(msg)
+    return data
 
 
 @dataclass
 class _Capture:
     lines: list[str] = field(default_factory=list)
+    marks: list[int] = field(default_factory=list)
     partial: bytearray = field(default_factory=bytearray)
     channel_bytes: int = 0
     output: bytearray = field(default_factory=bytearray)
@@ -312,11 +345,12 @@ class _Capture:
 class _Worker:
     """One warm worker: runs each task in a fresh sandbox and reports raw results."""
 
-    def __init__(self, sock: socket.socket, slot: int, ctx: SandboxContext) -> None:
+    def __init__(self, sock: socket.socket, slot: int, ctx: SandboxContext, warm: Warm) -> None:
         self.sock = sock
         self.ctx = ctx
+        self.warm = warm
         self.ids = ctx.ids[slot] if ctx.ids else None
-        self.subreaper = _prctl(_PR_SET_CHILD_SUBREAPER, 1)
+        self.subreaper = True if ctx.bwrap else _prctl(_PR_SET_CHILD_SUBREAPER, 1)
 
     def serve(self) -> None:
         """Run tasks from the grader until its socket closes.
@@ -336,25 +370,24 @@ class _Worker:
         Raises:
             OSError: The worker's own temporary folder could not be made.
         """
-        result: dict[str, Any] = {"task": task["task"], "lines": [], "output": "", "output_bytes": 0}
+        result: dict[str, Any] = {"task": task["task"], "lines": [], "marks": [], "output": "", "output_bytes": 0}
+        raw = base64.b64decode(task.pop("notebook"))
         folder = tempfile.mkdtemp(prefix="sandbox-", dir=self.ctx.scratch)
         try:
-            try:
-                notebook = _copy_in(task["path"], folder, self.ids)
-            except _Unreadable as exc:
-                result["end"] = {"reason": "unreadable", "message": str(exc)}
-                return result
-            steps = self.ctx.plans[task["stem"]]
+            if self.ids is not None:
+                os.chown(folder, *self.ids)
+            steps = self.warm.plans[task["stem"]]
             cpu = int(self.ctx.limits.timeout * (len(steps) - task["start"] + 1)) + 2
-            capture, end = self._sandbox(task, notebook, folder, steps, cpu)
-            result.update(end=end, lines=capture.lines, output_bytes=capture.output_bytes)
+            capture, end = self._sandbox(task, raw, folder, steps, cpu)
+            result.update(end=end, lines=capture.lines, marks=capture.marks, output_bytes=capture.output_bytes)
             result["output"] = bytes(capture.output).decode("utf-8", "replace")
             return result
         finally:
+            del raw
             remove_tree(folder)
 
     def _sandbox(
-        self, task: dict[str, Any], notebook: str, folder: str, steps: Sequence[Exercise], cpu: int
+        self, task: dict[str, Any], raw: bytes, folder: str, steps: Sequence[Any], cpu: int
     ) -> tuple[_Capture, dict[str, Any]]:
         chan_r, chan_w = os.pipe()
         out_r, out_w = os.pipe()
@@ -363,8 +396,13 @@ class _Worker:
             code = _SETUP_FAILED
             try:
                 _enter_sandbox(self.ctx, self.ids, folder, chan_w, out_w, cpu)
+                from faultlab.grader._audit import install
+
+                warm = self.warm
+                warm.fingerprint.settle()
+                refusals = install(folder, warm.roots, warm.guarded, warm.pinned)
                 code = _UNCAUGHT
-                run_submission(notebook, steps, task["start"], task["token"], self.ctx.fingerprint)
+                run_submission(raw, steps, task["start"], task["token"], warm.fingerprint, refusals=refusals)
                 code = 0
             except BaseException as exc:  # noqa: BLE001 - whatever happens, exit without unwinding
                 with contextlib.suppress(BaseException):
@@ -407,12 +445,14 @@ class _Worker:
                 wait = 0.05 if pidfd is None or reason else max(0.0, min(step_deadline, hard_deadline) - now)
                 for key, _ in sel.select(wait):
                     if key.fd == chan_r:
+                        if out_r in sel.get_map():
+                            self._slurp_output(out_r, capture, sel)
                         if self._read_channel(chan_r, capture, sel) and reason is None:
                             step_deadline = time.monotonic() + limits.timeout
                         if capture.channel_bytes > limits.channel_limit and reason is None:
                             reason = "channel"
                             _kill(pid)
-                    elif key.fd == out_r:
+                    elif key.fd == out_r and out_r in sel.get_map():
                         self._read_output(out_r, capture, sel)
                         if capture.output_bytes > limits.output_limit and reason is None:
                             reason = "output"
@@ -448,7 +488,16 @@ class _Worker:
         *complete, rest = bytes(capture.partial).split(b"\n")
         capture.partial = bytearray(rest)
         capture.lines += [line.decode("utf-8", "replace") for line in complete]
+        capture.marks += [len(capture.output)] * len(complete)
         return True
+
+    def _slurp_output(self, fd: int, capture: _Capture, sel: selectors.BaseSelector) -> None:
+        """Read the output the sandbox wrote before its latest result line, so it counts for that step."""
+        for _ in range(64):
+            before = capture.output_bytes
+            self._read_output(fd, capture, sel)
+            if capture.output_bytes == before or fd not in sel.get_map():
+                return
 
     def _read_output(self, fd: int, capture: _Capture, sel: selectors.BaseSelector) -> None:
         try:
@@ -456,7 +505,8 @@ class _Worker:
         except BlockingIOError:
             return
         if not data:
-            sel.unregister(fd)
+            if fd in sel.get_map():
+                sel.unregister(fd)
             return
         capture.output_bytes += len(data)
         room = self.ctx.limits.output_kept - len(capture.output)
@@ -467,7 +517,7 @@ class _Worker:
         """Collect what the (now dead) sandbox left in the pipes, within the caps."""
         dummy = selectors.DefaultSelector()
         with contextlib.suppress(OSError):
-            for fd in (chan_r, out_r):
+            for fd in (out_r, chan_r):
                 dummy.register(fd, selectors.EVENT_READ)
                 for _ in range(4096):
                     if fd not in dummy.get_map():
@@ -530,6 +580,16 @@ def remove_tree(folder: str) -> None:
         with contextlib.suppress(OSError):
             os.chmod(folder, 0o700)
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _reaped(entry: _Slot) -> bool:
+    if entry.proc is not None:
+        return entry.proc.poll() is not None
+    try:
+        done, _ = os.waitpid(entry.pid, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return bool(done)
 
 
 def _kill(pid: int) -> None:
@@ -611,9 +671,13 @@ def _enter_sandbox(
         if os.getresuid() != (uid, uid, uid) or os.getresgid() != (gid, gid, gid):
             msg = "could not drop privileges"
             raise PermissionError(msg)
-    _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)  # after setuid, which clears it
-    if _LIBC is not None:
-        _LIBC.mallopt(_M_ARENA_MAX, 2)  # threads must not reserve 64 MiB arenas under RLIMIT_AS
+    if not ctx.bwrap:
+        # In bubblewrap the worker is PID 1 of the sandbox's namespace (its death ends every
+        # process in it) and MALLOC_ARENA_MAX is set in the environment; elsewhere, ctypes.
+        _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)  # after setuid, which clears it
+        libc = _libc()
+        if libc is not None:
+            libc.mallopt(_M_ARENA_MAX, 2)  # threads must not reserve 64 MiB arenas under RLIMIT_AS
     blocked = ctx.blocked_paths | {folder}
     sys.path[:] = [p for p in sys.path if p not in ("", ".") and os.path.abspath(p) not in blocked]
 
@@ -631,27 +695,82 @@ def _dup_high(fd: int) -> int:  # pragma: no cover - runs only in the forked san
 class _Slot:
     pid: int
     sock: socket.socket
+    proc: subprocess.Popen[bytes] | None = None
+    errors: IO[bytes] | None = None
     reader: _FrameReader = field(default_factory=_FrameReader)
     task: dict[str, Any] | None = None
     sent_at: float = 0.0
 
 
+def worker_main(fd: int) -> None:  # pragma: no cover - runs inside bubblewrap
+    """The entry point of a worker started inside bubblewrap: warm up, say so, serve.
+
+    Raises:
+        Nothing: a failure to warm up is reported to the grader, then the worker exits.
+    """
+    from faultlab.grader._extra import load_extra_source
+    from faultlab.grader._warm import address_space_mb, prepare
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    sock = socket.socket(fileno=fd)
+    init = _recv_frame(sock)
+    if not isinstance(init, dict):
+        return
+    try:
+        extra = init.get("extra")
+        extras = load_extra_source(extra[0], extra[1]) if extra else ()
+        warm = prepare(extras)
+        ctx = SandboxContext(
+            limits=Limits(**init["limits"]),
+            ids=tuple((int(u), int(g)) for u, g in init["ids"]),
+            nproc=int(init["nproc"]),
+            scratch="/tmp",  # noqa: S108 - bubblewrap's private, empty tmpfs
+            bwrap=True,
+        )
+    except BaseException as exc:  # noqa: BLE001 - reported to the grader, which stops with it
+        _send_frame(sock, {"error": f"{type(exc).__name__}: {exc}"[:2000]})
+        return
+    _send_frame(sock, {"ready": True, "vmsize": address_space_mb()})
+    try:
+        _Worker(sock, int(init["slot"]), ctx, warm).serve()
+    except OSError:
+        return
+
+
 class WorkerPool:
-    """``jobs`` warm workers, forked from this (already warm) process.
+    """``jobs`` warm workers: inside bubblewrap (``ctx.bwrap``), or forked from this warm process.
 
     Args:
         ctx: The sandbox context, shared by every worker.
         jobs: How many submissions run at once.
+
+    Raises:
+        IsolationError: Bubblewrap workers did not start (the message says why).
     """
 
-    def __init__(self, ctx: SandboxContext, jobs: int) -> None:
+    def __init__(self, ctx: SandboxContext, jobs: int, ready_timeout: float = 300.0) -> None:
         self.ctx = ctx
         self.slots: list[_Slot] = []
-        for slot in range(jobs):
-            self.slots.append(self._spawn(slot))
+        self.ready_timeout = ready_timeout
+        self.vmsize = 0
+        try:
+            for slot in range(jobs):
+                self.slots.append(self._spawn(slot))
+            if ctx.bwrap:
+                for entry in self.slots:
+                    self._await_ready(entry)
+        except BaseException:
+            self.close(grace=0)
+            raise
 
     def _spawn(self, slot: int) -> _Slot:
         ours, theirs = socket.socketpair()
+        if self.ctx.bwrap:
+            return self._spawn_bwrap(slot, ours, theirs)
+        warm = self.ctx.warm
+        if warm is None:
+            msg = "a forked worker needs the grader's warm state"
+            raise IsolationError(msg)
         pid = os.fork()
         if pid == 0:  # pragma: no cover - the worker; coverage cannot follow it
             try:
@@ -660,11 +779,66 @@ class WorkerPool:
                     other.sock.close()
                 signal.signal(signal.SIGINT, signal.SIG_IGN)
                 _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-                _Worker(theirs, slot, self.ctx).serve()
+                _Worker(theirs, slot, self.ctx, warm).serve()
             finally:
                 os._exit(0)
         theirs.close()
         return _Slot(pid, ours)
+
+    def _spawn_bwrap(self, slot: int, ours: socket.socket, theirs: socket.socket) -> _Slot:
+        from faultlab.grader._bwrap import bwrap_command
+
+        errors = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the worker
+        try:
+            proc = subprocess.Popen(  # noqa: S603 - our own command line
+                bwrap_command(_WORKER_CODE, theirs.fileno()),
+                pass_fds=(theirs.fileno(),),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=errors,
+                start_new_session=True,
+            )
+        except OSError as exc:
+            errors.close()
+            msg = f"bubblewrap could not start ({exc})"
+            raise IsolationError(msg) from None
+        finally:
+            theirs.close()
+        init = {
+            "slot": slot,
+            "limits": dataclasses.asdict(self.ctx.limits),
+            "ids": [list(pair) for pair in self.ctx.ids],
+            "nproc": self.ctx.nproc,
+            "extra": list(self.ctx.extra_source) if self.ctx.extra_source else None,
+        }
+        entry = _Slot(proc.pid, ours, proc=proc, errors=errors)
+        try:
+            _send_frame(ours, init)
+        except OSError:
+            pass  # reported by _await_ready
+        return entry
+
+    def _await_ready(self, entry: _Slot) -> None:
+        entry.sock.settimeout(self.ready_timeout)
+        try:
+            reply = _recv_frame(entry.sock)
+        except (OSError, ValueError):
+            reply = None
+        finally:
+            entry.sock.settimeout(None)
+        if isinstance(reply, dict) and reply.get("ready"):
+            self.vmsize = max(self.vmsize, int(reply.get("vmsize") or 0))
+            return
+        if isinstance(reply, dict) and isinstance(reply.get("error"), str):
+            msg = f"a bubblewrap worker could not warm up: {reply['error']}"
+            raise IsolationError(msg)
+        said = ""
+        if entry.errors is not None:
+            entry.errors.seek(0)
+            lines = entry.errors.read().decode("utf-8", "replace").strip().splitlines()
+            said = f" ({lines[-1][:300]})" if lines else ""
+        msg = f"a bubblewrap worker did not start{said}"
+        raise IsolationError(msg)
 
     @property
     def idle(self) -> list[int]:
@@ -767,12 +941,28 @@ class WorkerPool:
 
     def _replace(self, index: int) -> None:
         old = self.slots[index]
-        _kill(old.pid)
+        self._stop(old)
+        fresh = self._spawn(index)
+        self.slots[index] = fresh
+        if self.ctx.bwrap:
+            try:
+                self._await_ready(fresh)
+            except IsolationError:
+                with contextlib.suppress(OSError):
+                    fresh.sock.close()  # the next task on this slot is reported as lost
+
+    @staticmethod
+    def _stop(entry: _Slot) -> None:
+        _kill(entry.pid)
         with contextlib.suppress(OSError):
-            old.sock.close()
-        with contextlib.suppress(ChildProcessError):
-            os.waitpid(old.pid, 0)
-        self.slots[index] = self._spawn(index)
+            entry.sock.close()
+        if entry.proc is not None:
+            entry.proc.wait()
+        else:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(entry.pid, 0)
+        if entry.errors is not None:
+            entry.errors.close()
 
     def close(self, grace: float = 5.0) -> None:
         """Stop every worker: each sees its socket close, kills its sandbox's tree, and exits.
@@ -787,19 +977,13 @@ class WorkerPool:
                 s.sock.close()
         deadline = time.monotonic() + grace
         for s in self.slots:
-            while True:
-                try:
-                    done, _ = os.waitpid(s.pid, os.WNOHANG)
-                except ChildProcessError:
-                    break
-                if done:
-                    break
+            while not _reaped(s):
                 if time.monotonic() > deadline:
-                    _kill(s.pid)
-                    with contextlib.suppress(ChildProcessError):
-                        os.waitpid(s.pid, 0)
+                    self._stop(s)
                     break
                 time.sleep(0.005)
+            if s.errors is not None:
+                s.errors.close()
         self.slots = []
 
     def __enter__(self) -> WorkerPool:

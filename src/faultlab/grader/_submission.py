@@ -151,51 +151,76 @@ def _without_magics(source: str) -> str | None:
     return "\n".join("" if line.startswith(("%", "!")) else line for line in lines)
 
 
-def _bound_names(node: ast.expr) -> list[str] | None:
-    """Names bound by an assignment target, or ``None`` if it is not only plain names."""
-    if isinstance(node, ast.Name):
-        return [node.id]
-    if isinstance(node, ast.Starred):
-        return _bound_names(node.value)
-    if isinstance(node, ast.Tuple | ast.List):
-        names: list[str] = []
-        for element in node.elts:
-            inner = _bound_names(element)
-            if inner is None:
-                return None
-            names += inner
-        return names
-    return None
+# Calls a notebook makes that grading leaves out: the checks themselves (the grader runs
+# them), and what only draws in the notebook.
+_LEFT_OUT_CALLS = frozenset({"check", "hint", "progress", "display"})
+_WIDGETS = "faultlab.widgets"
 
 
-def _kept(stmt: ast.stmt) -> tuple[str, tuple[str, ...]] | None:
-    """``(label, names bound)`` for a statement that runs at grading time, else ``None``."""
-    if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
-        return f"def {stmt.name}", (stmt.name,)
-    if isinstance(stmt, ast.ClassDef):
-        return f"class {stmt.name}", (stmt.name,)
+def _called_names(stmt: ast.stmt) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(stmt):
+        if isinstance(node, ast.Call):
+            func = node.func
+            if isinstance(func, ast.Name):
+                names.add(func.id)
+            elif isinstance(func, ast.Attribute):
+                names.add(func.attr)
+    return names
+
+
+def _bound(stmt: ast.stmt) -> tuple[str, ...]:
+    """Names a top-level statement binds (for notes and the names list)."""
+    if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+        return (stmt.name,)
     if isinstance(stmt, ast.Import | ast.ImportFrom):
-        names = tuple((a.asname or a.name).split(".")[0] for a in stmt.names if a.name != "*")
-        if any(a.name == "*" for a in stmt.names):
-            return None  # `import *` would make the namespace depend on the module's state
-        return "import", names
+        return tuple((a.asname or a.name).split(".")[0] for a in stmt.names if a.name != "*")
+    targets: list[ast.expr] = []
     if isinstance(stmt, ast.Assign):
-        bound: list[str] = []
-        for target in stmt.targets:
-            inner = _bound_names(target)
-            if inner is None:
-                return None
-            bound += inner
-        return f"{', '.join(bound)} = ...", tuple(bound)
-    if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
-        return f"{stmt.target.id}: ...", (stmt.target.id,)
-    return None
+        targets = list(stmt.targets)
+    elif isinstance(stmt, ast.AnnAssign | ast.AugAssign):
+        targets = [stmt.target]
+    names: list[str] = []
+    for target in targets:
+        names += [n.id for n in ast.walk(target) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)]
+    return tuple(names)
+
+
+def _label(stmt: ast.stmt) -> str:
+    if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
+        return f"def {stmt.name}"
+    if isinstance(stmt, ast.ClassDef):
+        return f"class {stmt.name}"
+    if isinstance(stmt, ast.Import | ast.ImportFrom):
+        return "import"
+    names = _bound(stmt)
+    if names:
+        return f"{', '.join(names)} = ..."
+    return type(stmt).__name__.lower()
+
+
+def _is_widget_import(stmt: ast.stmt) -> bool:
+    if isinstance(stmt, ast.ImportFrom):
+        return (stmt.module or "").startswith(_WIDGETS)
+    if isinstance(stmt, ast.Import):
+        return any(a.name.startswith(_WIDGETS) for a in stmt.names)
+    return False
+
+
+def _left_out(stmt: ast.stmt, widgets: set[str]) -> bool:
+    """Whether grading skips a statement the notebook runs: checks, hints, progress, widgets."""
+    if _is_widget_import(stmt):
+        widgets.update(_bound(stmt))
+        return True
+    called = _called_names(stmt)
+    return bool(called & _LEFT_OUT_CALLS or called & widgets)
 
 
 def select_definitions(cells: Sequence[tuple[int, str]]) -> tuple[list[Definition], list[str]]:
-    """Parse each code cell and keep the statements that run at grading time.
+    """Parse each code cell and keep what runs at grading time: everything the notebook runs,
+    except calls to ``check``/``hint``/``progress``/``display`` and widgets.
 
-    Returns the compiled definitions in notebook order, and notes for the learner about
+    Returns the compiled statements in notebook order, and notes for the learner about
     cells that could not be used (syntax errors, cell magics).
 
     Raises:
@@ -204,6 +229,7 @@ def select_definitions(cells: Sequence[tuple[int, str]]) -> tuple[list[Definitio
     kept: list[Definition] = []
     notes: list[str] = []
     flags = 0
+    widgets: set[str] = set()
     for number, raw in cells:
         source = _without_magics(raw)
         if source is None:
@@ -221,10 +247,9 @@ def select_definitions(cells: Sequence[tuple[int, str]]) -> tuple[list[Definitio
             notes.append(f"cell {number} cannot be parsed ({_exc_text(exc)}); none of it ran")
             continue
         for stmt in tree.body:
-            found = _kept(stmt)
-            if found is None:
+            if _left_out(stmt, widgets):
                 continue
-            label, names = found
+            label, names = _label(stmt), _bound(stmt)
             if isinstance(stmt, ast.ImportFrom) and stmt.module == "__future__":
                 for alias in stmt.names:
                     feature = getattr(__future__, alias.name, None)
@@ -240,41 +265,57 @@ def select_definitions(cells: Sequence[tuple[int, str]]) -> tuple[list[Definitio
 
 
 def execute_definitions(definitions: Sequence[Definition], namespace: dict[str, Any]) -> tuple[list[str], list[str]]:
-    """Run the definitions into ``namespace``: notebook order, then retry those that hit NameError.
+    """Run the statements into ``namespace`` as the notebook would, cell by cell.
 
-    Returns the names defined and notes for the learner (what raised, what ran out of order).
+    A statement that raises stops the rest of its cell, as in a kernel. One that fails with
+    ``NameError`` is retried, with the rest of its cell, after the others (cells moved
+    around still grade), and the feedback says so.
+
+    Returns the names bound and notes for the learner (what raised, what ran out of order).
 
     Raises:
-        Nothing: every exception a definition raises, even ``SystemExit``, becomes a note.
+        Nothing: every exception a statement raises, even ``SystemExit``, becomes a note.
     """
     notes: list[str] = []
     defined: list[str] = []
-    pending = list(definitions)
+    cells: dict[int, list[Definition]] = {}
+    for definition in definitions:
+        cells.setdefault(definition.cell, []).append(definition)
+    pending = [statements for _, statements in sorted(cells.items())]
     late: list[Definition] = []
     first_pass = True
     while pending:
-        retry: list[tuple[Definition, BaseException]] = []
-        for definition in pending:
-            try:
-                exec(definition.code, namespace)  # noqa: S102 - the sandbox exists to run this
-            except NameError as exc:
-                retry.append((definition, exc))
-            except BaseException as exc:  # noqa: BLE001 - a definition may raise anything, even SystemExit
-                notes.append(
-                    f"cell {definition.cell}, line {definition.line} ({definition.label}) raised {_exc_text(exc)}"
-                )
-            else:
-                defined += definition.names
-                if not first_pass:
-                    late.append(definition)
+        retry: list[tuple[list[Definition], BaseException]] = []
+        for statements in pending:
+            for index, definition in enumerate(statements):
+                try:
+                    exec(definition.code, namespace)  # noqa: S102 - the sandbox exists to run this
+                except NameError as exc:
+                    retry.append((statements[index:], exc))
+                    break
+                except BaseException as exc:  # noqa: BLE001 - a statement may raise anything, even SystemExit
+                    rest = len(statements) - index - 1
+                    skipped = f"; the {rest} statement(s) after it in the cell did not run" if rest else ""
+                    notes.append(
+                        f"cell {definition.cell}, line {definition.line} ({definition.label}) raised "
+                        f"{_exc_text(exc)}{skipped}"
+                    )
+                    break
+                else:
+                    defined += definition.names
+                    if not first_pass and index == 0:
+                        late.append(definition)
         first_pass = False
-        if len(retry) == len(pending):
-            for definition, error in retry:
+        if len(retry) == len(pending) and all(
+            len(rest) == len(before) for (rest, _), before in zip(retry, pending, strict=True)
+        ):
+            for statements, error in retry:
+                definition = statements[0]
                 notes.append(
                     f"cell {definition.cell}, line {definition.line} ({definition.label}) raised {_exc_text(error)}"
                 )
             break
-        pending = [definition for definition, _ in retry]
+        pending = [statements for statements, _ in retry]
     if late:
         which = ", ".join(f"cell {d.cell} ({d.label})" for d in late[:5])
         notes.append(
@@ -285,69 +326,132 @@ def execute_definitions(definitions: Sequence[Definition], namespace: dict[str, 
     return names, [_short(n) for n in notes[:_MAX_NOTES]]
 
 
-class _Channel:
-    """One JSON line per message on the private pipe, from this process only."""
+_PLAIN_SCALARS = (str, int, float, bool, type(None))
+_MAX_DEPTH = 200
 
-    def __init__(self, fd: int, token: str) -> None:
-        self._fd = fd
-        self._token = token
-        self._pid = os.getpid()
-        self._write = os.write
-        self._getpid = os.getpid
-        self._exit = os._exit
-        self._dumps = json.dumps
 
-    def send(self, message: dict[str, Any]) -> None:
-        """Send one message as a JSON line (with the token).
+def _make_channel(fd: int, token: str) -> tuple[Callable[[dict[str, Any]], None], Callable[[Sequence[str]], None]]:
+    """The two ways to speak on the private pipe, built from references taken now.
 
-        Raises:
-            OSError: The channel is gone.
-        """
-        message["token"] = self._token
-        try:
-            line = self._dumps(message, ensure_ascii=True, allow_nan=False, separators=(",", ":"))
-        except (TypeError, ValueError, RecursionError) as exc:
-            line = self._dumps(
-                {
-                    "kind": message.get("kind"),
-                    "step": message.get("step"),
-                    "token": self._token,
-                    "unsendable": f"{type(exc).__name__}",
-                }
-            )
-        self._put(line)
+    Called before the notebook runs. The serializer is the C encoder of :mod:`_json`,
+    driven without :mod:`json`'s Python classes, and the plain-data check, the writes
+    and the fork guard use only names bound in this closure: nothing a notebook can reach
+    by import is on the path from an observation to the pipe.
+    """
+    from _json import encode_basestring_ascii, make_encoder
 
-    def tampered(self, changes: Sequence[str]) -> None:
-        """Report tampering without the json module, which may be what was tampered with.
+    write, getpid, exit_ = os.write, os.getpid, os._exit
+    pid = getpid()
+    type_, len_, str_, join = type, len, str, "".join
+    dict_, list_, tuple_ = dict, list, tuple
+    scalars = _PLAIN_SCALARS
+    ident = {str, int, float, bool, type(None)}
 
-        Raises:
-            OSError: The channel is gone.
-        """
-        safe = [
-            '"' + "".join(c if c.isalnum() or c in " ._[]'()-" else "?" for c in text[:200]) + '"' for text in changes
-        ]
-        self._put(f'{{"kind":"tampered","token":"{self._token}","changes":[{",".join(safe)}]}}')
+    def refuse(obj: object) -> None:
+        raise TypeError("not plain data")
 
-    def _put(self, line: str) -> None:
-        if self._getpid() != self._pid:
-            self._exit(0)  # a copy forked by learner code must not speak for the submission
+    encode = make_encoder({}, refuse, encode_basestring_ascii, None, ":", ",", False, False, False)
+
+    def plain(value: object) -> bool:
+        stack = [(value, 0)]
+        while stack:
+            item, depth = stack.pop()
+            kind = type_(item)
+            if kind in ident:
+                continue
+            if depth > _MAX_DEPTH:
+                return False
+            if kind is dict_:
+                for key, inner in dict_.items(item):  # type: ignore[arg-type]
+                    if type_(key) not in ident:
+                        return False
+                    stack.append((inner, depth + 1))
+            elif kind is list_ or kind is tuple_:
+                stack.extend((inner, depth + 1) for inner in item)  # type: ignore[attr-defined]
+            else:
+                return False
+        return True
+
+    def put(line: str) -> None:
+        if getpid() != pid:
+            exit_(0)  # a copy forked by learner code must not speak for the submission
         data = (line + "\n").encode("ascii", "replace")
         while data:
-            written = self._write(self._fd, data)
+            written = write(fd, data)
             data = data[written:]
+
+    def send(message: dict[str, Any]) -> None:
+        message["token"] = token
+        try:
+            if not plain(message):
+                raise TypeError("not plain data")
+            line = join(encode(message, 0))
+        except (TypeError, ValueError, RecursionError) as exc:
+            safe = {"kind": message.get("kind"), "step": message.get("step"), "token": token}
+            safe = {k: v for k, v in safe.items() if type_(v) in ident}
+            safe["unsendable"] = type_(exc).__name__
+            line = join(encode(safe, 0))
+        put(line)
+
+    def tampered(changes: Sequence[str]) -> None:
+        texts = [str_(text)[:200] for text in changes][:8]
+        put(join(encode({"kind": "tampered", "token": token, "changes": texts}, 0)))
+
+    del scalars, len_
+    return send, tampered
+
+
+def _observer(exercise: Exercise) -> Callable[[Any], Any]:
+    return exercise.observe
+
+
+def _make_observe(steps: Sequence[Exercise]) -> Callable[[int, dict[str, Any]], dict[str, Any]]:
+    """:func:`faultlab.exercises.observe_exercise`, with every reference it needs taken now.
+
+    The observe functions, the probe class and the exceptions are bound before the
+    notebook runs, so replacing them (on the exercise objects or in their modules)
+    changes nothing here; the result is the same plain data the notebook's ``check()``
+    judges (the grader's channel serializes it, as ``observe_exercise`` round-trips it
+    through JSON).
+    """
+    from faultlab.exercises._observe import MissingName, Probe, ReexportedName, used_references
+
+    plan = [(ex.id, ex.observe, frozenset(ex.forbidden)) for ex in steps]
+    sorted_, type_, exception = sorted, type, Exception
+
+    def observe(index: int, namespace: dict[str, Any]) -> dict[str, Any]:
+        exercise_id, observer, forbidden = plan[index]
+        probe = Probe(namespace)
+        with used_references() as used:
+            try:
+                data = observer(probe)
+            except MissingName as exc:
+                return {"id": exercise_id, "state": "missing", "name": exc.name}
+            except ReexportedName as exc:
+                return {"id": exercise_id, "state": "reexport", "name": exc.name, "origin": exc.origin}
+            except exception as exc:
+                return {"id": exercise_id, "state": "observer_error", "error": _exc_text(exc)}
+        return {"id": exercise_id, "state": "observed", "data": data, "forbidden_used": sorted_(used & forbidden)}
+
+    del type_
+    return observe
 
 
 def run_submission(
-    notebook: str,
+    raw: bytes,
     steps: Sequence[Exercise],
     start: int,
     token: str,
     fingerprint: Fingerprint,
     *,
     channel_fd: int = CHANNEL_FD,
-    read: Callable[[str], bytes] | None = None,
+    refusals: Callable[[], list[str]] | None = None,
 ) -> None:
-    """Grade one notebook inside the sandbox: definitions, then observe ``steps[start:]``.
+    """Grade one notebook inside the sandbox: run it, then observe ``steps[start:]``.
+
+    ``raw`` is the notebook's bytes, handed over by the worker (the sandbox never sees a
+    path of the grading machine). ``refusals`` lists what the audit hook refused since it
+    was last asked (see :mod:`faultlab.grader._audit`).
 
     Messages, in order: ``invalid`` (the file is not a gradable notebook) or ``tampered``
     or ``defined``; then one ``observation`` per step; then ``done``.
@@ -355,39 +459,37 @@ def run_submission(
     Raises:
         OSError: The channel is gone (the grader stopped listening); the caller exits.
     """
-    channel = _Channel(channel_fd, token)
+    send, tampered = _make_channel(channel_fd, token)
+    observe = _make_observe(steps)
+    refused = refusals or list
+    changes = fingerprint.changes
     try:
-        raw = (read or _read_bounded)(notebook)
         cells = code_cells(raw)
     except SubmissionInvalid as exc:
-        channel.send({"kind": "invalid", "message": str(exc)})
-        return
-    except OSError as exc:
-        channel.send({"kind": "invalid", "message": f"cannot be read ({exc.strerror})"})
+        send({"kind": "invalid", "message": str(exc)})
         return
     main = types.ModuleType("__main__")
     sys.modules["__main__"] = main
     namespace = main.__dict__
     definitions, notes = select_definitions(cells)
     names, more = execute_definitions(definitions, namespace)
-    changed = fingerprint.changes()
+    changed = changes()
     if changed:
-        channel.tampered(changed)
+        tampered(changed)
         return
-    channel.send({"kind": "defined", "names": names, "notes": notes + more})
+    early = [f"grading refused an action of the notebook: {text}" for text in refused()]
+    send({"kind": "defined", "names": names, "notes": notes + more + early})
     for index in range(start, len(steps)):
         try:
-            observation = observe_exercise(steps[index], namespace)
+            observation = observe(index, namespace)
         except BaseException as exc:  # noqa: BLE001 - SystemExit or KeyboardInterrupt escaping an observer
             observation = {"id": steps[index].id, "state": "observer_error", "error": _exc_text(exc)}
-        changed = fingerprint.changes()
+        changed = changes()
         if changed:
-            channel.tampered(changed)
+            tampered(changed)
             return
-        channel.send({"kind": "observation", "step": index, "observation": observation})
-    channel.send({"kind": "done"})
-
-
-def _read_bounded(path: str) -> bytes:
-    with open(path, "rb") as handle:
-        return handle.read(MAX_NOTEBOOK_BYTES + 1)
+        found = refused()
+        if found:
+            observation = {"id": steps[index].id, "state": "refused", "refused": found[:5]}
+        send({"kind": "observation", "step": index, "observation": observation})
+    send({"kind": "done"})

@@ -16,7 +16,7 @@ from faultlab.grader._sandbox import Limits
 
 __all__ = ["MAX_TEXT", "ending", "parse_line", "strings", "valid_observation"]
 
-_STATES = {"observed", "missing", "reexport", "observer_error"}
+_STATES = {"observed", "missing", "reexport", "observer_error", "refused"}
 MAX_TEXT = 4000
 
 
@@ -60,6 +60,9 @@ def valid_observation(obs: Any, exercise_id: str) -> bool:
         return isinstance(obs.get("data"), dict) and strings(used, 100) is not None and _depth_ok(obs["data"])
     if state == "missing":
         return isinstance(obs.get("name"), str)
+    if state == "refused":
+        refused = strings(obs.get("refused"), 5)
+        return bool(refused)
     if state == "reexport":
         return isinstance(obs.get("name"), str) and isinstance(obs.get("origin"), str)
     return isinstance(obs.get("error"), str)
