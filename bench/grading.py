@@ -69,11 +69,22 @@ def faultlab_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "faultlab.cli"]
 
 
-def run_grader(folder: Path, out: Path, jobs: int) -> tuple[float, Counter[str]]:
+def run_grader(folder: Path, out: Path, jobs: int, isolation: str = "require") -> tuple[float, Counter[str]]:
     """Time `faultlab grade` over the whole class; return seconds and the status counts."""
+    shutil.rmtree(out, ignore_errors=True)
     start = time.perf_counter()
     subprocess.run(
-        [*faultlab_command(), "grade", str(folder), "--out", str(out), "--jobs", str(jobs)],
+        [
+            *faultlab_command(),
+            "grade",
+            str(folder),
+            "--out",
+            str(out),
+            "--jobs",
+            str(jobs),
+            "--isolation",
+            isolation,
+        ],
         check=True,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -119,9 +130,20 @@ def main() -> None:
         kinds = build_class(work / "class", args.submissions)
         mix = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
         print(f"class: {args.submissions} submissions of {LESSON} ({mix}); {args.jobs} job(s) on both sides")
-        graded, statuses = run_grader(work / "class", work / "out", args.jobs)
-        print(f"faultlab grade: {args.submissions} notebooks in {graded:.2f} s (start-up included)")
-        print(f"  verdicts: {dict(sorted(statuses.items()))}")
+        build_class(work / "one", 1)
+        costs = {}
+        for isolation in ("require", "off"):
+            label = "bubblewrap" if isolation == "require" else "no bubblewrap"
+            took, statuses = run_grader(work / "class", work / "out", args.jobs, isolation)
+            start_up, _ = run_grader(work / "one", work / "out", 1, isolation)
+            per = (took - start_up) * args.jobs / max(1, args.submissions - 1) * 1000
+            costs[isolation] = (took, per)
+            print(
+                f"faultlab grade ({label}): {args.submissions} notebooks in {took:.2f} s (start-up included; "
+                f"{start_up:.2f} s for one notebook); about {per:.1f} ms of a core per submission"
+            )
+            print(f"  verdicts: {dict(sorted(statuses.items()))}")
+        graded = costs["require"][0]
         sample = min(args.baseline_sample, args.submissions)
         baseline = run_baseline(work / "class", sample, args.jobs)
         per = baseline / sample
@@ -130,7 +152,7 @@ def main() -> None:
             f"kernel per submission (nbclient, {args.jobs} kernel(s) at a time): a sample of {sample} notebooks "
             f"in {baseline:.2f} s ({per:.3f} s each); extrapolated to {args.submissions}: {total:.1f} s"
         )
-        print(f"speed-up: {total / graded:.1f}x (goal: 20x)")
+        print(f"speed-up with bubblewrap: {total / graded:.1f}x (goal: 20x)")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -14,6 +14,7 @@ from faultlab.exercises import exercises
 from faultlab.grader import GradingError, discover, grade
 from tests.conftest import ROOT, STEMS
 from tests.grader.helpers import GOOD_PARSE_PORT, load_results, snapshot, solution_cells, write_notebook
+from tests.grader.test_formats import exercism_problems, gradescope_problems
 
 STATUSES = {"passed", "incorrect", "not_attempted", "error", "timeout", "crashed", "invalid"}
 
@@ -97,6 +98,8 @@ def test_feedback_and_formats_exist_for_every_submission(
         exercism = json.loads((out / "formats" / "exercism" / learner / stem / "results.json").read_text())
         assert exercism["version"] == 3
         assert exercism["status"] == ("pass" if learner == "solutions" else "fail")
+        assert gradescope_problems(gradescope) == []
+        assert exercism_problems(exercism) == []
 
 
 def test_one_notebook_is_graded_for_its_folder(tmp_path: Path) -> None:

@@ -224,8 +224,8 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> Batch:
     _warm_up()
     os.environ["FAULTLAB_TEST_SECRET"] = SECRET
     try:
-        # Room for 256 MiB above what the grader maps, so the memory bomb hits the limit fast.
-        grade([str(root)], out, jobs=2, timeout=1.0, memory_mb=_address_space_mb() + 256)
+        # Room for 96 MiB above what this (warm) process maps, so the memory bomb hits the limit fast.
+        grade([str(root)], out, jobs=2, timeout=1.0, memory_mb=_address_space_mb() + 96)
     finally:
         del os.environ["FAULTLAB_TEST_SECRET"]
     return Batch(root, out, load_results(out), before, snapshot(root))

@@ -57,7 +57,9 @@ ATTACKS: dict[str, str] = {
     "getframe": "import sys\nF = sys._getframe()\n",
     "getframe_in_check": _in_check("import sys\nframe = sys._getframe(1)\nprint(frame.f_back.f_locals)"),
     "current_frames": "import sys\nF = sys._current_frames()\n",
-    "tb_frame": _in_check("try:\n    1 / 0\nexcept ZeroDivisionError as exc:\n    print(exc.__traceback__.tb_frame.f_back)"),
+    "tb_frame": _in_check(
+        "try:\n    1 / 0\nexcept ZeroDivisionError as exc:\n    print(exc.__traceback__.tb_frame.f_back)"
+    ),
     "gi_frame": _in_check("gen = (x for x in [1])\nprint(gen.gi_frame.f_back)"),
     "cr_frame": _in_check("async def c():\n    pass\nco = c()\nprint(co.cr_frame)\nco.close()"),
     "gc_objects": "import gc\nOBJECTS = gc.get_objects()\n",
@@ -70,10 +72,7 @@ ATTACKS: dict[str, str] = {
         "import traceback\ntry:\n    1 / 0\nexcept ZeroDivisionError as exc:\n"
         "    print([f for f, _ in traceback.walk_tb(exc.__traceback__)])"
     ),
-    "forged_reader": (
-        "import types, traceback\n"
-        "WALK = types.FunctionType(traceback.walk_tb.__code__, {})\n"
-    ),
+    "forged_reader": ("import types, traceback\nWALK = types.FunctionType(traceback.walk_tb.__code__, {})\n"),
     # 3. native code and new processes
     "ctypes": "import ctypes\nctypes.memmove(0, 0, 1)\n",
     "subprocess": _in_check("import subprocess\nsubprocess.run(['true'])"),
@@ -219,7 +218,7 @@ def test_nothing_was_planted_on_the_grading_machine(batch: Batch) -> None:
 def _in_bubblewrap(code: str) -> dict[str, Any]:
     """Run ``code`` (which prints JSON) in the sandbox a worker gets, without the audit hook."""
     command = bwrap_command(code, 0)[:-1]
-    done = subprocess.run(command, capture_output=True, timeout=120, check=True)  # noqa: S603 - our command
+    done = subprocess.run(command, capture_output=True, timeout=120, check=True)
     return json.loads(done.stdout)
 
 

@@ -99,7 +99,9 @@ def test_a_statement_that_raises_stops_its_cell_as_in_a_kernel() -> None:
     assert namespace["A"] == 1
     assert "B" not in namespace
     assert namespace["C"] == 3
-    assert notes == ["cell 1, line 2 (raise) raised ValueError: demo; the 1 statement(s) after it in the cell did not run"]
+    assert notes == [
+        "cell 1, line 2 (raise) raised ValueError: demo; the 1 statement(s) after it in the cell did not run"
+    ]
 
 
 def test_magics_are_skipped_and_cell_magics_noted() -> None:

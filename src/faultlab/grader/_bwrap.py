@@ -28,7 +28,12 @@ import faultlab
 __all__ = ["bwrap_command", "unavailable"]
 
 _LINKS = ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
-_ENV = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": "/tmp", "MALLOC_ARENA_MAX": "2"}
+_ENV = {
+    "PATH": "/usr/local/bin:/usr/bin:/bin",
+    "LANG": "C.UTF-8",
+    "HOME": "/tmp",  # noqa: S108 - the sandbox's private tmpfs
+    "MALLOC_ARENA_MAX": "2",
+}
 
 
 def _executable() -> str:
@@ -42,7 +47,7 @@ def visible_paths() -> list[str]:
         Nothing.
     """
     package = str(Path(faultlab.__file__).resolve().parent)
-    paths = []
+    paths: list[str] = []
     for path in (sys.base_prefix, sys.prefix, package):
         real = os.path.realpath(path)
         if real not in paths and not any(real.startswith(p + os.sep) for p in paths):
@@ -65,7 +70,7 @@ def bwrap_command(code: str, fd: int) -> list[str]:
     for path in visible_paths():
         if not path.startswith("/usr/"):
             args += ["--ro-bind", path, path]
-    args += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--chdir", "/tmp"]
+    args += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--chdir", "/tmp"]  # noqa: S108 - private
     args += ["--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--as-pid-1"]
     args += ["--die-with-parent", "--new-session", "--clearenv"]
     for key, value in _ENV.items():

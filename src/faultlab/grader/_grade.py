@@ -17,7 +17,6 @@ import os
 import secrets
 import shutil
 import stat
-import sys
 import tempfile
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence

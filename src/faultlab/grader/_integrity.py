@@ -34,8 +34,8 @@ __all__ = ["OBSERVER_PACKAGES", "WATCHED_STDLIB", "Fingerprint", "observer_modul
 OBSERVER_PACKAGES = (
     "_weakrefset", "abc", "asyncio", "collections", "concurrent", "contextlib", "copy", "copyreg",
     "dataclasses", "email", "enum", "functools", "http", "httpx", "inspect", "json", "logging",
-    "operator", "pickle", "random", "re", "tenacity", "threading", "traceback", "types", "typing",
-    "urllib", "weakref",
+    "operator", "os", "pickle", "random", "re", "selectors", "socket", "tenacity", "threading",
+    "traceback", "types", "typing", "urllib", "weakref",
 )  # fmt: skip
 
 
@@ -46,6 +46,7 @@ def observer_modules() -> list[str]:
         Nothing.
     """
     return sorted(m for m in list(sys.modules) if m.split(".")[0] in OBSERVER_PACKAGES)
+
 
 #: Standard modules whose globals the observers and the result channel use (the builtins
 #: are watched, and restored, separately).
@@ -327,7 +328,9 @@ class Fingerprint:
             end = min(start + block, len(sizes))
             if now[offsets[start] : offsets[end]] == saved[offsets[start] : offsets[end]]:
                 continue
-            suspects += [i for i in range(start, end) if now[offsets[i] : offsets[i + 1]] != saved[offsets[i] : offsets[i + 1]]]
+            suspects += [
+                i for i in range(start, end) if now[offsets[i] : offsets[i + 1]] != saved[offsets[i] : offsets[i + 1]]
+            ]
         return suspects
 
     @staticmethod

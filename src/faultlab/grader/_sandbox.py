@@ -812,10 +812,8 @@ class WorkerPool:
             "extra": list(self.ctx.extra_source) if self.ctx.extra_source else None,
         }
         entry = _Slot(proc.pid, ours, proc=proc, errors=errors)
-        try:
+        with contextlib.suppress(OSError):  # reported by _await_ready
             _send_frame(ours, init)
-        except OSError:
-            pass  # reported by _await_ready
         return entry
 
     def _await_ready(self, entry: _Slot) -> None:

@@ -34,7 +34,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from faultlab.exercises import Exercise, observe_exercise
+from faultlab.exercises import Exercise
 from faultlab.grader._integrity import Fingerprint
 
 __all__ = [
@@ -348,12 +348,12 @@ def _make_channel(fd: int, token: str) -> tuple[Callable[[dict[str, Any]], None]
     ident = {str, int, float, bool, type(None)}
 
     def refuse(obj: object) -> None:
-        raise TypeError("not plain data")
+        raise TypeError(obj.__class__.__name__)
 
     encode = make_encoder({}, refuse, encode_basestring_ascii, None, ":", ",", False, False, False)
 
     def plain(value: object) -> bool:
-        stack = [(value, 0)]
+        stack: list[tuple[Any, int]] = [(value, 0)]
         while stack:
             item, depth = stack.pop()
             kind = type_(item)
@@ -362,12 +362,12 @@ def _make_channel(fd: int, token: str) -> tuple[Callable[[dict[str, Any]], None]
             if depth > _MAX_DEPTH:
                 return False
             if kind is dict_:
-                for key, inner in dict_.items(item):  # type: ignore[arg-type]
+                for key, inner in dict_.items(item):
                     if type_(key) not in ident:
                         return False
                     stack.append((inner, depth + 1))
             elif kind is list_ or kind is tuple_:
-                stack.extend((inner, depth + 1) for inner in item)  # type: ignore[attr-defined]
+                stack.extend((inner, depth + 1) for inner in item)
             else:
                 return False
         return True
@@ -384,7 +384,7 @@ def _make_channel(fd: int, token: str) -> tuple[Callable[[dict[str, Any]], None]
         message["token"] = token
         try:
             if not plain(message):
-                raise TypeError("not plain data")
+                raise TypeError(message.get("kind"))
             line = join(encode(message, 0))
         except (TypeError, ValueError, RecursionError) as exc:
             safe = {"kind": message.get("kind"), "step": message.get("step"), "token": token}
