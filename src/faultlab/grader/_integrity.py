@@ -26,26 +26,32 @@ from collections.abc import Iterable, Mapping
 from itertools import chain
 from typing import Any
 
-__all__ = ["OBSERVER_PACKAGES", "WATCHED_STDLIB", "Fingerprint", "observer_modules"]
+__all__ = ["OBSERVER_MODULES", "WATCHED_STDLIB", "Fingerprint", "observer_modules"]
 
-#: Packages besides faultlab whose modules the observers and the channel run code of
-#: (found by profiling every lesson's observers on right and wrong answers; a test keeps
-#: this list complete): watched deeply, like faultlab's own modules.
-OBSERVER_PACKAGES = (
-    "_weakrefset", "abc", "asyncio", "collections", "concurrent", "contextlib", "copy", "copyreg",
-    "dataclasses", "email", "enum", "functools", "http", "httpx", "inspect", "json", "logging",
-    "operator", "os", "pickle", "random", "re", "selectors", "socket", "tenacity", "threading",
-    "traceback", "types", "typing", "urllib", "weakref",
+#: Modules besides faultlab's whose code the observers and the channel run (found by
+#: profiling every lesson's observers on solutions, stubs, right and wrong answers;
+#: tests/grader/test_channel.py fails when one is missing): watched deeply, like faultlab's.
+OBSERVER_MODULES = (
+    "_weakrefset", "abc", "asyncio.base_events", "asyncio.base_futures", "asyncio.coroutines",
+    "asyncio.events", "asyncio.futures", "asyncio.runners", "asyncio.selector_events", "asyncio.tasks",
+    "asyncio.unix_events", "collections", "collections.abc", "concurrent.futures._base", "contextlib",
+    "copyreg", "dataclasses", "enum", "functools", "http.cookiejar", "httpx._client", "httpx._config",
+    "httpx._content", "httpx._models", "httpx._multipart", "httpx._status_codes",
+    "httpx._transports.base", "httpx._transports.mock", "httpx._urlparse", "httpx._urls", "inspect",
+    "json", "json.decoder", "json.encoder", "json.scanner", "logging", "operator", "os", "pickle",
+    "random", "re", "selectors", "socket", "tenacity", "tenacity.after", "tenacity.before",
+    "tenacity.retry", "tenacity.stop", "tenacity.wait", "threading", "types", "typing",
+    "urllib.parse", "weakref",
 )  # fmt: skip
 
 
 def observer_modules() -> list[str]:
-    """The loaded modules of :data:`OBSERVER_PACKAGES`.
+    """The loaded modules of :data:`OBSERVER_MODULES`.
 
     Raises:
         Nothing.
     """
-    return sorted(m for m in list(sys.modules) if m.split(".")[0] in OBSERVER_PACKAGES)
+    return sorted(m for m in OBSERVER_MODULES if m in sys.modules)
 
 
 #: Standard modules whose globals the observers and the result channel use (the builtins
@@ -99,6 +105,9 @@ class Fingerprint:
         self._loose: dict[int, frozenset[str]] = {}
         self._attrs: list[tuple[str, object, str, int]] = []
         self._cells: list[tuple[str, types.FunctionType, tuple[int, ...]]] = []
+        #: Set in a sandbox once its audit hook refuses changes to functions' code and
+        #: defaults: those identities need no checking there.
+        self.hooked = False
         self._sysmods: dict[str, int] = {}
         self._seen: set[int] = set()
         self._builtins = vars(builtins)
@@ -256,7 +265,7 @@ class Fingerprint:
             if len(found) == before:  # only what Python itself adds (a warning registry): the new normal
                 with contextlib.suppress(Exception):
                     self._fast[index] = (len(mapping), list(map(id, mapping.values())))
-        for label, obj, attr, expected in self._attrs:
+        for label, obj, attr, expected in [] if self.hooked else self._attrs:
             if id(getattr(obj, attr, _MISSING)) != expected:
                 found.append(f"{label}.{attr} was replaced")
         for label, func, contents in self._cells:
@@ -293,7 +302,7 @@ class Fingerprint:
         mappings = self._mappings
         sizes = list_(map_(len_, mappings))
         values = list_(map_(id_, flatten(map_(values_of, mappings))))
-        attrs = list_(map_(id_, map_(getattr_, self._attr_objs, self._attr_names)))
+        attrs = [] if self.hooked else list_(map_(id_, map_(getattr_, self._attr_objs, self._attr_names)))
         cells = list_(map_(id_, map_(contents, flatten(map_(closure_of, self._cell_funcs)))))
         return sizes, values, attrs, cells
 

@@ -399,8 +399,9 @@ class _Worker:
                 from faultlab.grader._audit import install
 
                 warm = self.warm
-                warm.fingerprint.settle()
                 refusals = install(folder, warm.roots, warm.guarded, warm.pinned)
+                warm.fingerprint.hooked = True
+                warm.fingerprint.settle()
                 code = _UNCAUGHT
                 run_submission(raw, steps, task["start"], task["token"], warm.fingerprint, refusals=refusals)
                 code = 0
