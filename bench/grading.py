@@ -34,7 +34,7 @@ LESSON = "01_typed_errors"
 def wrong_answers() -> list[str]:
     """The known-wrong answers kept in tests/wrong for the lesson's exercises."""
     from faultlab.exercises import exercises
-    from tests.wrong import WRONG
+    from tests.answers import WRONG
 
     ids = [e.id for e in exercises().values() if e.lesson == LESSON]
     return [textwrap.dedent(src) for eid in ids for _, src, _ in WRONG.get(eid, [])]

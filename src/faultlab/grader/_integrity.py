@@ -71,6 +71,7 @@ WATCHED_STDLIB = (
 
 # Keys that Python itself adds to dicts while running: warning registries, the interactive
 # ``_``, and the slot-name cache copyreg stores on a class the first time it pickles one.
+_State = tuple[list[int], list[Any], list[Any], list[Any]]
 _IGNORED = frozenset({"__warningregistry__", "_", "__slotnames__"})
 _MISSING = object()
 _MAX_REPORTED = 8
@@ -132,16 +133,16 @@ class Fingerprint:
             self._walk(label, obj)
         self._attr_objs = [obj for _, obj, _, _ in self._attrs]
         self._attr_names = [attr for _, _, attr, _ in self._attrs]
-        self._refs = (
+        self._refs: tuple[Any, ...] = (
             list,
             map,
-            id,
             len,
             chain.from_iterable,
             operator.methodcaller("values"),
             getattr,
             operator.attrgetter("__closure__"),
             _cell,
+            (all, map, operator.is_),
         )
         self._mappings = [mapping for _, mapping, _, _ in self._dicts]
         self._cell_funcs = [func for _, func, _ in self._cells]
@@ -202,7 +203,8 @@ class Fingerprint:
                 self._cells.append((label, obj, contents))
                 for c in obj.__closure__:
                     self._walk(f"{label}.<closure>", _cell(c), depth + 1)
-            self._watch_dict(label + ".__dict__", obj.__dict__, is_module=False)
+            if obj.__dict__:  # an empty one (most) holds nothing the observers read
+                self._watch_dict(label + ".__dict__", obj.__dict__, is_module=False)
             wrapped = obj.__dict__.get("__wrapped__")
             if wrapped is not None:
                 self._walk(f"{label}.__wrapped__", wrapped, depth + 1)
@@ -247,7 +249,7 @@ class Fingerprint:
             if id(modules.get(name)) != expected:
                 found.append(f"sys.modules[{name!r}] was replaced")
         state = self._current()
-        if state is not None and state == self._saved:
+        if self._unchanged(state):
             return found[:_MAX_REPORTED]
         for index in self._suspects(state):
             label, mapping, ids, is_module = self._dicts[index]
@@ -285,7 +287,8 @@ class Fingerprint:
         Raises:
             Nothing.
         """
-        for index, (label, mapping, _ids, is_module) in enumerate(self._dicts):
+        for index in self._suspects(self._current()):
+            label, mapping, _ids, is_module = self._dicts[index]
             size, values = self._fast[index]
             if len(mapping) == size and list(map(id, mapping.values())) == values:
                 continue
@@ -295,16 +298,31 @@ class Fingerprint:
             self._fast[index] = (len(mapping), list(map(id, mapping.values())))
         self._snapshot()
 
-    def _state(self) -> tuple[list[int], list[int], list[int], list[int]]:
-        """Every watched identity at once, gathered by C-level loops (the common, untouched case)."""
+    def _state(self) -> _State:
+        """Every watched object at once, gathered by C-level loops (the common, untouched case).
+
+        Objects, not ``id()``s: ``id`` raises an audit event, and a sandbox's hook would run
+        for each of tens of thousands of calls.
+        """
         # Only references taken when the fingerprint was made: nothing a submission can rebind.
-        list_, map_, id_, len_, flatten, values_of, getattr_, closure_of, contents = self._refs
+        list_, map_, len_, flatten, values_of, getattr_, closure_of, contents, _ = self._refs
         mappings = self._mappings
         sizes = list_(map_(len_, mappings))
-        values = list_(map_(id_, flatten(map_(values_of, mappings))))
-        attrs = [] if self.hooked else list_(map_(id_, map_(getattr_, self._attr_objs, self._attr_names)))
-        cells = list_(map_(id_, map_(contents, flatten(map_(closure_of, self._cell_funcs)))))
+        values = list_(flatten(map_(values_of, mappings)))
+        attrs = [] if self.hooked else list_(map_(getattr_, self._attr_objs, self._attr_names))
+        cells = list_(map_(contents, flatten(map_(closure_of, self._cell_funcs))))
         return sizes, values, attrs, cells
+
+    def _same(self, now: list[Any], saved: list[Any]) -> bool:
+        """Whether two lists hold the very same objects (``is``, never ``==``: no learner ``__eq__`` runs)."""
+        all_, map_, is_ = self._refs[8]
+        return len(now) == len(saved) and all_(map_(is_, now, saved))
+
+    def _unchanged(self, state: _State | None) -> bool:
+        if state is None:
+            return False
+        saved = self._saved
+        return state[0] == saved[0] and all(self._same(state[i], saved[i]) for i in (1, 2, 3))
 
     def _snapshot(self) -> None:
         try:
@@ -312,16 +330,16 @@ class Fingerprint:
         except Exception:  # noqa: BLE001 - then every check takes the detailed path
             self._saved = ([], [], [], [])
 
-    def _current(self) -> tuple[list[int], list[int], list[int], list[int]] | None:
+    def _current(self) -> _State | None:
         try:
             return self._state()
         except Exception:  # noqa: BLE001 - the detailed path says what
             return None
 
-    def _suspects(self, state: tuple[list[int], list[int], list[int], list[int]] | None) -> list[int]:
-        """Indexes of the watched dicts that may differ, found by comparing blocks of identities.
+    def _suspects(self, state: _State | None) -> list[int]:
+        """Indexes of the watched dicts that may differ, found by comparing blocks of them.
 
-        When no dict changed size, the flattened identities line up with the saved ones, so
+        When no dict changed size, the flattened values line up with the saved ones, so
         whole blocks of dicts are compared at once and only a differing block is searched.
         """
         everything = list(range(len(self._dicts)))
@@ -335,10 +353,12 @@ class Fingerprint:
         block = 128
         for start in range(0, len(sizes), block):
             end = min(start + block, len(sizes))
-            if now[offsets[start] : offsets[end]] == saved[offsets[start] : offsets[end]]:
+            if self._same(now[offsets[start] : offsets[end]], saved[offsets[start] : offsets[end]]):
                 continue
             suspects += [
-                i for i in range(start, end) if now[offsets[i] : offsets[i + 1]] != saved[offsets[i] : offsets[i + 1]]
+                i
+                for i in range(start, end)
+                if not self._same(now[offsets[i] : offsets[i + 1]], saved[offsets[i] : offsets[i + 1]])
             ]
         return suspects
 
