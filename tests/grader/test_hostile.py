@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from faultlab.grader._grade import _address_space_mb, _warm_up, grade
+from faultlab.grader._grade import _warm_up, grade
 from tests.grader.helpers import (
     GOOD_PARSE_PORT,
     load_results,
@@ -224,11 +226,18 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> Batch:
     _warm_up()
     os.environ["FAULTLAB_TEST_SECRET"] = SECRET
     try:
-        # Room for 96 MiB above what this (warm) process maps, so the memory bomb hits the limit fast.
-        grade([str(root)], out, jobs=2, timeout=1.0, memory_mb=_address_space_mb() + 96)
+        # Room for 96 MiB above what a warm worker maps, so the memory bomb hits the limit fast.
+        grade([str(root)], out, jobs=2, timeout=1.0, memory_mb=_worker_mb() + 96)
     finally:
         del os.environ["FAULTLAB_TEST_SECRET"]
     return Batch(root, out, load_results(out), before, snapshot(root))
+
+
+def _worker_mb() -> int:
+    """What a warm grading worker maps (a fresh interpreter, warmed up as a worker warms up)."""
+    code = "from faultlab.grader._warm import address_space_mb, prepare; prepare(()); print(address_space_mb())"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return int(done.stdout.split()[-1])
 
 
 @pytest.mark.parametrize("learner", ["hang", "endless_loop", "ignores_sigterm"])

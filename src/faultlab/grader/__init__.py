@@ -30,7 +30,9 @@ Rule: ``faultlab.grader`` builds on :mod:`faultlab.exercises` and :mod:`faultlab
 never imports :mod:`faultlab.widgets` or :mod:`faultlab.authoring` (the sandbox stays
 headless and small). One concern per module: ``_discover`` (finding submissions),
 ``_extra`` (extra checks and grading plans), ``_sandbox`` and ``_submission`` (the
-sandboxed workers and what runs in them), ``_integrity`` (the tamper fingerprint),
+sandboxed workers and what runs in them), ``_bwrap`` (bubblewrap around the workers),
+``_warm`` (warming a worker up), ``_audit`` (the sandbox's audit hook), ``_integrity``
+(the tamper fingerprint),
 ``_wire`` (type-checking what a sandbox sent), ``_grade`` (the run), ``_progressbar``,
 ``_reports`` and ``_formats`` (what is written, in which format).
 """
@@ -40,6 +42,7 @@ from __future__ import annotations
 from faultlab._errors import GradingError
 from faultlab.exercises import Fail, Probe, describe, expect, is_a, jsonable, raised, returned
 from faultlab.exercises._judge import show
+from faultlab.grader._audit import Refused
 from faultlab.grader._discover import discover
 from faultlab.grader._extra import ExtraCheck, load_extra_checks
 from faultlab.grader._grade import GradeSummary, grade
@@ -50,6 +53,7 @@ __all__ = [
     "GradeSummary",
     "GradingError",
     "Probe",
+    "Refused",
     "describe",
     "discover",
     "expect",

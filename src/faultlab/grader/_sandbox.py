@@ -2,7 +2,7 @@
 
 ::
 
-    grader (parent)  ──tasks──▶  worker 1 … worker N   (forked before any submission is read)
+    grader (parent)  ──tasks──▶  worker 1 … worker N   (in bubblewrap, or forked from the grader)
          ▲                          │ fork, per submission
          └──── raw result lines ────┤
                                     ▼
@@ -10,13 +10,14 @@
                                  private temp cwd with a copy, stdout/stderr captured,
                                  results on a private pipe (fd 3)
 
-The grader imports faultlab, every lesson's checks and the instructor's extra checks,
-takes the integrity fingerprint, then forks the workers: they are *warm* (nothing left to
-import) and have never seen a submission, so a sandbox forked from one cannot find
-another learner's work in its memory. A worker copies the notebook into a fresh temporary
-folder and forks the sandbox; the sandbox sets its limits, drops to the worker's own
-unprivileged uid when the grader runs as root, and runs
-:func:`faultlab.grader._submission.run_submission`. The worker enforces the wall-clock timeout,
+Each worker starts inside bubblewrap (:mod:`faultlab.grader._bwrap`) and warms itself
+up (:mod:`faultlab.grader._warm`): faultlab, every lesson's checks, the instructor's extra
+checks (their source arrives on the socket), the integrity fingerprint. Without
+bubblewrap the grader warms up and forks the workers. Either way they are *warm* (nothing
+left to import) and have never seen a submission. The grader reads each notebook and
+hands the worker its bytes; the worker makes a fresh folder and forks the sandbox, which
+sets its limits, drops to the worker's own unprivileged uid when the grader runs as root,
+installs the audit hook and runs :func:`faultlab.grader._submission.run_submission`. The worker enforces the wall-clock timeout,
 caps captured output and the result channel, kills the sandbox's whole process tree (it is
 the tree's child subreaper), deletes the folder and hands the raw lines to the grader,
 which parses, checks and judges them.

@@ -1,25 +1,21 @@
-"""What runs inside the sandbox: read the notebook, run its definitions, observe, report.
+"""What runs inside the sandbox: read the notebook, run it as the notebook runs, observe, report.
 
-Only the *definitions* of a notebook run at grading time. Each code cell is parsed, and of
-its top-level statements only these are kept:
+Every code cell runs, statement by statement in notebook order, as a kernel runs it,
+except what only makes sense in the notebook: calls to ``check``, ``hint``, ``progress``
+and ``display`` (the grader runs the checks itself) and widgets (``faultlab.widgets``), and
+IPython magics. So one notebook gets one verdict, whether ``check()`` judges it in the
+kernel or the grader does (docs/grading.md says why). A statement that raises stops the
+rest of its cell, as in a kernel; one that fails with ``NameError`` is retried with the
+rest of its cell after the others (cells moved around still grade), and the feedback says so.
 
-- ``import`` and ``from ... import``;
-- ``def``, ``async def`` and ``class`` (with their decorators);
-- assignments whose targets are plain names (``RETRYABLE = (TimeoutError,)``,
-  ``log = logging.getLogger(__name__)``), so module-level constants a function uses exist.
-
-Everything else is left out: expressions such as ``check("1.1")``, ``print(...)`` or a
-demo call, loops, ``with``/``try``/``if`` blocks, assignments to attributes or items (the
-shape of ``faultlab.exercises._judge.expect = ...`` or ``builtins.isinstance = ...``), and IPython
-magics. A cell that monkeypatches the checker therefore never runs, a demo that hangs
-never starts, and grading does not depend on what the learner happened to leave in a
-scratch cell. Definitions run in notebook order; one that fails with ``NameError`` is
-retried after the others (cells moved around still grade), and the feedback says so.
+Safety does not come from what runs: the sandbox's audit hook (:mod:`faultlab.grader._audit`)
+refuses what learner code may not do, bubblewrap hides the machine, and the integrity
+fingerprint notices patched checks (a submission that patched faultlab or the builtins
+reports ``tampered`` and nothing else).
 
 Results leave through a private pipe (never stdout) as one JSON line per message, each
-carrying the run's token; the grader parses, type-checks and judges them in its own
-process. Before each message the integrity fingerprint is verified, so a submission that
-patched faultlab or the builtins reports ``tampered`` and nothing else.
+carrying the run's token, written by a channel built from references taken before the
+notebook runs; the grader parses, type-checks and judges them in its own process.
 """
 
 from __future__ import annotations
