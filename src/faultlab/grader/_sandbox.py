@@ -17,9 +17,10 @@ bubblewrap the grader warms up and forks the workers. Either way they are *warm*
 left to import) and have never seen a submission. The grader reads each notebook and
 hands the worker its bytes; the worker makes a fresh folder and forks the sandbox, which
 sets its limits, drops to the worker's own unprivileged uid when the grader runs as root,
-installs the audit hook and runs :func:`faultlab.grader._submission.run_submission`. The worker enforces the wall-clock timeout,
-caps captured output and the result channel, kills the sandbox's whole process tree (it is
-the tree's child subreaper), deletes the folder and hands the raw lines to the grader,
+installs the audit hook and runs :func:`faultlab.grader._submission.run_submission`. The
+worker enforces the wall-clock timeout, caps captured output and the result channel, kills
+the sandbox's whole process tree (it is the tree's child subreaper, or PID 1 of the
+namespace), deletes the folder and hands the raw lines to the grader,
 which parses, checks and judges them.
 """
 
