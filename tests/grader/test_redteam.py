@@ -119,12 +119,13 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> Batch:
         root / "honest_logger" / TYPED,
         [
             *SOLVED,
-            "import asyncio, logging, traceback\n"
+            "import asyncio, logging, sys, traceback\n"
             "from collections import namedtuple\n"
             "log = logging.getLogger('answers')\n"
             "Pair = namedtuple('Pair', 'a b')\n"
             "try:\n    raise ValueError('demo')\nexcept ValueError:\n"
             "    log.exception('caught')\n    TEXT = traceback.format_exc()\n"
+            "    FRAMES = traceback.StackSummary.extract(traceback.walk_tb(sys.exc_info()[2]))\n"
             "asyncio.run(asyncio.sleep(0))\n",
         ],
     )

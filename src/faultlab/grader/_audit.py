@@ -114,6 +114,8 @@ def _allowed_frame_readers() -> tuple[dict[int, frozenset[int] | None], list[obj
             table[id(code)] = None
             return
         codes = [c for c in (_code_of(f) for f in callers) if c is not None]
+        # and the functions nested in them (StackSummary.extract resumes walk_tb from an inner generator)
+        codes += [inner for c in codes for inner in c.co_consts if isinstance(inner, types.CodeType)]
         keep.extend(codes)
         table[id(code)] = frozenset(id(c) for c in codes)
 
