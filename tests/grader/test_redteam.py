@@ -126,7 +126,8 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> Batch:
             "try:\n    raise ValueError('demo')\nexcept ValueError:\n"
             "    log.exception('caught')\n    TEXT = traceback.format_exc()\n"
             "    FRAMES = traceback.StackSummary.extract(traceback.walk_tb(sys.exc_info()[2]))\n"
-            "asyncio.run(asyncio.sleep(0))\n",
+            "asyncio.run(asyncio.sleep(0))\n"
+            "import xml.dom.minidom, tenacity.asyncio\n",  # not imported by the worker: read from disk
         ],
     )
     out = base / "out"

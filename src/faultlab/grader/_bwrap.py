@@ -67,9 +67,19 @@ def bwrap_command(code: str, fd: int) -> list[str]:
             args += ["--symlink", os.readlink(link), link]
         elif os.path.isdir(link):
             args += ["--ro-bind", link, link]
+    made: set[str] = set()
     for path in visible_paths():
-        if not path.startswith("/usr/"):
-            args += ["--ro-bind", path, path]
+        if path.startswith("/usr/"):
+            continue
+        # The folders above a bound path are made traversable (bubblewrap's own are 0700 for a
+        # path under /root): the sandbox's unprivileged user must reach the files it imports.
+        parts = path.strip("/").split("/")
+        for depth in range(1, len(parts)):
+            parent = "/" + "/".join(parts[:depth])
+            if parent not in made:
+                made.add(parent)
+                args += ["--perms", "0755", "--dir", parent]
+        args += ["--ro-bind", path, path]
     args += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--chdir", "/tmp"]  # noqa: S108 - private
     args += ["--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--as-pid-1"]
     args += ["--die-with-parent", "--new-session", "--clearenv"]
