@@ -380,7 +380,9 @@ WRONG = {
                 nodes = client.list_nodes()
                 results = await asyncio.gather(*(client.aprovision_gpu(n) for n in nodes), return_exceptions=True)
                 failures = [
-                    RuntimeError(f"provisioning GPU on node {n}") for n, r in zip(nodes, results) if isinstance(r, Exception)
+                    RuntimeError(f"provisioning GPU on node {n}")
+                    for n, r in zip(nodes, results)
+                    if isinstance(r, Exception)
                 ]
                 if failures:
                     raise ExceptionGroup(f"{len(failures)} of {len(nodes)} nodes failed", failures)
