@@ -387,6 +387,19 @@ def _observe_render(probe: Probe) -> dict[str, Any]:
     return out
 
 
+def _first_difference(want: str, got: object) -> str:
+    """Where two renderings part, line by line, with whitespace made visible by repr()."""
+    if not isinstance(got, str):
+        return ""
+    want_lines, got_lines = want.split("\n"), got.split("\n")
+    for number, (w, g) in enumerate(zip(want_lines, got_lines, strict=False), start=1):
+        if w != g:
+            return f"; line {number} should be {w!r}, not {g!r}"
+    if len(want_lines) != len(got_lines):
+        return f"; it should have {len(want_lines)} lines, not {len(got_lines)}"
+    return ""
+
+
 def _judge_render(data: dict[str, Any]) -> None:
     for kind, table, what in (
         ("anyhow", _ANYHOW_EXPECTED, "anyhow's {:?}: outermost first, 'Caused by:' numbered only for 2+ causes"),
@@ -398,7 +411,7 @@ def _judge_render(data: dict[str, Any]) -> None:
             got = returned(outcome)
             expect(
                 got == want,
-                f"{outcome['call']} should render {what}",
+                f"{outcome['call']} should render {what}{_first_difference(want, got)}",
                 expected=want,
                 got=got if isinstance(got, str) else show(got),
             )
@@ -650,12 +663,6 @@ def _judge_provision(data: dict[str, Any]) -> None:
             expected="ExceptionGroup",
             got=f"{exc['type']}: {show(exc['str'])}",
         )
-        expect(
-            exc["str"] == f"{len(failed)} of 5 nodes failed ({len(failed)} sub-exceptions)",
-            f"{call}: the group's message should be '{{failed}} of {{total}} nodes failed'",
-            expected=f"{len(failed)} of 5 nodes failed ({len(failed)} sub-exceptions)",
-            got=show(exc["str"]),
-        )
         members = exc.get("exceptions", [])
         titles = [m.get("str") for m in members]
         want_titles = [f"provisioning GPU on node {n}" for n in failed]
@@ -666,6 +673,12 @@ def _judge_provision(data: dict[str, Any]) -> None:
             "catches its own failure)",
             expected=show(want_titles),
             got=show(titles),
+        )
+        expect(
+            exc["str"] == f"{len(failed)} of 5 nodes failed ({len(failed)} sub-exceptions)",
+            f"{call}: the group's message should be '{{failed}} of {{total}} nodes failed'",
+            expected=f"{len(failed)} of 5 nodes failed ({len(failed)} sub-exceptions)",
+            got=show(exc["str"]),
         )
         for member, reason, node in zip(members, reasons, failed, strict=True):
             cause = member.get("cause")
