@@ -7,6 +7,8 @@ knows nothing of exercises, grading or widgets, so any of them can build on it.
 * :class:`FaultPlan` — a seeded, deterministic plan of faults for a service's operations.
 * :class:`Service` and :class:`Call` — the base of every simulated service and its call log.
 * :class:`ObjectStore` — buckets, keys, principals and quotas.
+* :class:`Cluster` — GPU nodes to connect to, list and provision (:data:`NODE_FAULTS`,
+  :func:`driver_install_failure`).
 * :class:`World` — one seeded world whose services share one clock.
 * :class:`FaultServer` — a real HTTP server on the loopback interface that fails on demand.
 
@@ -19,6 +21,7 @@ are for misuse of faultlab. A new service goes in its own ``_name.py`` here, sub
 from __future__ import annotations
 
 from faultlab.world._clock import VirtualClock
+from faultlab.world._cluster import NODE_FAULTS, Cluster, driver_install_failure
 from faultlab.world._faults import FaultPlan
 from faultlab.world._http import FAULT_SERVER_KINDS, FaultServer, ServedRequest
 from faultlab.world._service import Call, Service
@@ -27,7 +30,9 @@ from faultlab.world._world import World
 
 __all__ = [
     "FAULT_SERVER_KINDS",
+    "NODE_FAULTS",
     "Call",
+    "Cluster",
     "FaultPlan",
     "FaultServer",
     "ObjectStore",
@@ -35,4 +40,5 @@ __all__ = [
     "Service",
     "VirtualClock",
     "World",
+    "driver_install_failure",
 ]

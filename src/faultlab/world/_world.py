@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 
 from faultlab.world._clock import VirtualClock
+from faultlab.world._cluster import Cluster
 from faultlab.world._store import ObjectStore
 
 __all__ = ["World"]
@@ -25,6 +26,7 @@ class World:
         self.clock = VirtualClock(start)
         self.rng = random.Random(seed)
         self.store = ObjectStore(self.clock)
+        self.cluster = Cluster(self.clock)
 
     def __repr__(self) -> str:
         return f"World(seed={self.seed}, t={self.clock.now():g})"
@@ -35,7 +37,8 @@ class World:
 
         Bucket ``models`` (quota 64 bytes) holds ``resnet.onnx`` and ``bert.onnx``;
         principal ``alice`` may read and write it, ``bob`` may only read it; bucket
-        ``logs`` exists but only ``admin`` may touch it.
+        ``logs`` exists but only ``admin`` may touch it. The cluster ``prod`` has five
+        healthy GPU nodes, ``gpu-worker-01`` … ``gpu-worker-05``.
         """
         world = cls(seed)
         store = world.store
