@@ -11,6 +11,8 @@ is a plain class or function with plain-text (and SVG) output, tested without a 
 * :func:`simulate_contention`, :func:`sweep_contention`, :func:`contention_table`,
   :func:`contention_figure`, :class:`JitterLab` — many clients contending for one row:
   what backoff and jitter do to work and completion time.
+* :class:`StaticLab`, :class:`Finding` — run mypy, ruff or basedpyright on a snippet and keep
+  its findings as (rule, line) rows (lesson 05).
 
 A new lesson's lab goes in its own ``_name.py`` here and is exported below.
 """
@@ -29,6 +31,7 @@ from faultlab.labs._contention import (
     sweep_contention,
 )
 from faultlab.labs._fault_lab import FAULT_KINDS, FaultLab, Outcome
+from faultlab.labs._static import Finding, StaticLab, StaticToolError
 from faultlab.labs._timeline import RequestOutcome, RetryRunner, RetryTimeline, Span
 
 __all__ = [
@@ -38,12 +41,15 @@ __all__ = [
     "ContentionResult",
     "FaultLab",
     "FigureView",
+    "Finding",
     "JitterLab",
     "Outcome",
     "RequestOutcome",
     "RetryRunner",
     "RetryTimeline",
     "Span",
+    "StaticLab",
+    "StaticToolError",
     "contention_figure",
     "contention_table",
     "simulate_contention",
