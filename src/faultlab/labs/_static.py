@@ -71,7 +71,8 @@ class StaticLab:
         self, *, timeout: float = 120.0, env: Mapping[str, str] | None = None, launcher: Sequence[str] = ()
     ) -> None:
         if timeout <= 0:
-            raise ValueError(f"timeout must be positive, got {timeout!r}")
+            msg = f"timeout must be positive, got {timeout!r}"
+            raise ValueError(msg)
         self.timeout = timeout
         base = dict(os.environ if env is None else env)
         base.pop("MYPYPATH", None)
@@ -117,7 +118,8 @@ class StaticLab:
         out = self._run("ruff", args, source, {}, ok_codes=(0, 1))
         rows = _json_doc("ruff", out)
         if not isinstance(rows, list):
-            raise StaticToolError(f"ruff printed {type(rows).__name__}, not a list of findings")
+            msg = f"ruff printed {type(rows).__name__}, not a list of findings"
+            raise StaticToolError(msg)
         findings = [Finding(int(r["location"]["row"]), "ruff", str(r["code"]), str(r["message"])) for r in rows]
         return sorted(findings)
 
@@ -130,13 +132,15 @@ class StaticLab:
         config: dict[str, Any] = {"typeCheckingMode": "standard", "pythonVersion": "3.11", **(rules or {})}
         exe = Path(sys.executable).with_name("basedpyright")
         if not exe.exists():
-            raise StaticToolError(f"basedpyright is not installed next to {Path(sys.executable).name}")
+            msg = f"basedpyright is not installed next to {Path(sys.executable).name}"
+            raise StaticToolError(msg)
         args = [str(exe), "--outputjson", "--pythonpath", sys.executable, SNIPPET]
         out = self._run("basedpyright", args, source, {"pyrightconfig.json": json.dumps(config)}, ok_codes=(0, 1))
         doc = _json_doc("basedpyright", out)
         rows = doc.get("generalDiagnostics") if isinstance(doc, dict) else None
         if not isinstance(rows, list):
-            raise StaticToolError("basedpyright's report has no generalDiagnostics list")
+            msg = "basedpyright's report has no generalDiagnostics list"
+            raise StaticToolError(msg)
         findings = [
             Finding(int(r["range"]["start"]["line"]) + 1, "basedpyright", str(r.get("rule", "-")), str(r["message"]))
             for r in rows
@@ -167,7 +171,8 @@ class StaticLab:
         self, tool: str, args: list[str], source: str, files: Mapping[str, str], *, ok_codes: tuple[int, ...]
     ) -> str:
         if not isinstance(source, str):
-            raise TypeError(f"source must be str, got {type(source).__name__}")
+            msg = f"source must be str, got {type(source).__name__}"
+            raise TypeError(msg)
         with tempfile.TemporaryDirectory(prefix="faultlab-static-") as tmp:
             folder = Path(tmp)
             (folder / SNIPPET).write_text(source, encoding="utf-8")
@@ -184,12 +189,15 @@ class StaticLab:
                     check=False,
                 )
             except FileNotFoundError as exc:
-                raise StaticToolError(f"{tool} is not installed: {exc.strerror}") from exc
+                msg = f"{tool} is not installed: {exc.strerror}"
+                raise StaticToolError(msg) from exc
             except subprocess.TimeoutExpired as exc:
-                raise StaticToolError(f"{tool} took longer than {self.timeout:g} s") from exc
+                msg = f"{tool} took longer than {self.timeout:g} s"
+                raise StaticToolError(msg) from exc
             if done.returncode not in ok_codes:
                 detail = (done.stderr or done.stdout).strip().replace(tmp, "<tmp>")[-600:]
-                raise StaticToolError(f"{tool} exited with {done.returncode}: {detail}")
+                msg = f"{tool} exited with {done.returncode}: {detail}"
+                raise StaticToolError(msg)
             return done.stdout.replace(tmp, "<tmp>")
 
 
@@ -201,7 +209,8 @@ def _json_lines(tool: str, text: str) -> list[dict[str, Any]]:
         try:
             row = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise StaticToolError(f"{tool} printed a line that is not JSON: {line[:200]!r}") from exc
+            msg = f"{tool} printed a line that is not JSON: {line[:200]!r}"
+            raise StaticToolError(msg) from exc
         if isinstance(row, dict):
             rows.append(row)
     return rows
@@ -211,4 +220,5 @@ def _json_doc(tool: str, text: str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise StaticToolError(f"{tool} did not print a JSON report: {text[:200]!r}") from exc
+        msg = f"{tool} did not print a JSON report: {text[:200]!r}"
+        raise StaticToolError(msg) from exc
