@@ -142,7 +142,9 @@ class StaticLab:
             msg = "basedpyright's report has no generalDiagnostics list"
             raise StaticToolError(msg)
         findings = [
-            Finding(int(r["range"]["start"]["line"]) + 1, "basedpyright", str(r.get("rule", "-")), str(r["message"]))
+            Finding(
+                int(r["range"]["start"]["line"]) + 1, "basedpyright", str(r.get("rule", "-")), _first_line(r["message"])
+            )
             for r in rows
         ]
         return sorted(findings)
@@ -199,6 +201,12 @@ class StaticLab:
                 msg = f"{tool} exited with {done.returncode}: {detail}"
                 raise StaticToolError(msg)
             return done.stdout.replace(tmp, "<tmp>")
+
+
+def _first_line(message: object) -> str:
+    """A message's first line (basedpyright adds indented detail lines below it)."""
+    lines = str(message).splitlines()
+    return lines[0] if lines else ""
 
 
 def _json_lines(tool: str, text: str) -> list[dict[str, Any]]:
