@@ -60,7 +60,6 @@ def _scenario(run: Callable[[], Any], category: type) -> dict[str, Any]:
             gc.collect()
             return {"raised": describe(exc), "warnings": _warned(record, category)}
         gc.collect()
-        gc.collect()
     return {"returned": jsonable(value), "warnings": _warned(record, category)}
 
 
@@ -466,7 +465,6 @@ def _observe_uploads(probe: Probe) -> dict[str, Any]:
         with warnings.catch_warnings(record=True) as record:
             warnings.simplefilter("always")
             outcome = probe.call(f"await upload_all({keys!r}, upload)  # {label}", _run_in_thread, main)
-            gc.collect()
         out.append(
             {
                 "outcome": outcome,
