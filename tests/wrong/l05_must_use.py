@@ -68,9 +68,10 @@ class MustUse:
         self._site = f"{caller.f_code.co_filename}:{caller.f_lineno}"
         weakref.finalize(self, self._check)  # the bound method keeps self alive for ever
 
-    def _check(self):
+    # Defaults bind the names now: the finalizer only runs at interpreter exit, after a reset.
+    def _check(self, warn=warnings.warn, category=UnusedResultWarning):
         if not self._used:
-            warnings.warn(f"never used; created at {self._site}", UnusedResultWarning, stacklevel=1)
+            warn(f"never used; created at {self._site}", category, stacklevel=1)
 
     def unwrap(self):
         self._used = True

@@ -452,8 +452,15 @@ def _observe_uploads(probe: Probe) -> dict[str, Any]:
         fake = _Uploads(ticks, fail)
         keys = list(ticks)
         after: dict[str, Any] = {}
+        loop_errors: list[str] = []
 
-        async def main(fake: _Uploads = fake, keys: list[str] = keys, after: dict[str, Any] = after) -> Any:
+        async def main(
+            fake: _Uploads = fake, keys: list[str] = keys, after: dict[str, Any] = after, errors: list[str] = loop_errors
+        ) -> Any:
+            # What asyncio would log (such as "Task exception was never retrieved") is kept as data.
+            asyncio.get_running_loop().set_exception_handler(
+                lambda _loop, context: errors.append(str(context.get("message", ""))[:300])
+            )
             try:
                 made = upload_all(keys, fake.upload)
                 return await made if inspect.isawaitable(made) else made
@@ -471,7 +478,7 @@ def _observe_uploads(probe: Probe) -> dict[str, Any]:
                 "peak": fake.peak,
                 "started": sorted(fake.started),
                 "running_after": after.get("running"),
-                "warnings": [f"{w.category.__name__}: {w.message}"[:300] for w in record],
+                "warnings": [f"{w.category.__name__}: {w.message}"[:300] for w in record] + loop_errors,
             }
         )
     return {"cases": out}
@@ -489,7 +496,12 @@ def _judge_uploads(data: dict[str, Any]) -> None:
         call = outcome["call"]
         keys = list(ticks)
         never = [w for w in rec["warnings"] if "never awaited" in w or "never retrieved" in w]
-        expect(not never, f"{call}: every coroutine should be awaited", expected="no warning", got=show(never))
+        expect(
+            not never,
+            f"{call}: every coroutine should be awaited and every task's result or error collected",
+            expected="no warning",
+            got=show(never),
+        )
         expect(
             rec["started"] == sorted(keys),
             f"{call} should start one upload per key",
