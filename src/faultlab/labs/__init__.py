@@ -12,6 +12,8 @@ is a plain class or function with plain-text (and SVG) output, tested without a 
   :func:`contention_figure`, :class:`JitterLab` — many clients contending for one row:
   what backoff and jitter do to work and completion time.
 * :func:`lint`, :func:`lint_table` — ruff on a snippet, findings as (rule, line, message) rows.
+* :class:`StaticLab`, :class:`Finding` — run mypy, ruff or basedpyright on a snippet and keep
+  its findings as (rule, line) rows (lesson 05).
 
 A new lesson's lab goes in its own ``_name.py`` here and is exported below.
 """
@@ -30,7 +32,8 @@ from faultlab.labs._contention import (
     sweep_contention,
 )
 from faultlab.labs._fault_lab import FAULT_KINDS, FaultLab, Outcome
-from faultlab.labs._lint import LESSON_07_RULES, Finding, lint, lint_table
+from faultlab.labs._lint import LESSON_07_RULES, lint, lint_table
+from faultlab.labs._static import Finding, StaticLab, StaticToolError
 from faultlab.labs._timeline import RequestOutcome, RetryRunner, RetryTimeline, Span
 
 __all__ = [
@@ -48,6 +51,8 @@ __all__ = [
     "RetryRunner",
     "RetryTimeline",
     "Span",
+    "StaticLab",
+    "StaticToolError",
     "contention_figure",
     "contention_table",
     "lint",

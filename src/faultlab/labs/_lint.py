@@ -2,9 +2,10 @@
 
 Lesson 07 shows, for each anti-pattern, the lint rule that flags it, by running ruff on the
 cell's code; its exercises run the same function on the learner's own source. The output is
-deterministic: rule id, line and message, never a path or a time. ruff is a standalone binary
-(the ``ruff`` package ships it), so this needs no network and no configuration file: the rule
-set is passed on the command line and the project's own settings are ignored (``--isolated``).
+deterministic: rule id, line and message (a :class:`Finding`, as lesson 05's ``StaticLab``
+gives), never a path or a time. ruff is a standalone binary (the ``ruff`` package ships it),
+so this needs no network and no configuration file: the rule set is passed on the command line
+and the project's own settings are ignored (``--isolated``).
 """
 
 from __future__ import annotations
@@ -13,11 +14,11 @@ import json
 import subprocess
 import textwrap
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from faultlab._errors import FaultlabError
+from faultlab.labs._static import Finding
 
-__all__ = ["LESSON_07_RULES", "Finding", "lint", "lint_table"]
+__all__ = ["LESSON_07_RULES", "lint", "lint_table"]
 
 #: The rules lesson 07 teaches: one or more per anti-pattern.
 LESSON_07_RULES: tuple[str, ...] = (
@@ -35,20 +36,6 @@ LESSON_07_RULES: tuple[str, ...] = (
     "TRY203",  # try / except that only re-raises
     "TRY400",  # logging.error inside except, where logging.exception keeps the traceback
 )
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One rule that ruff reported, at one line of the snippet."""
-
-    __module__ = "faultlab.labs"
-
-    rule: str
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"line {self.line}: {self.rule} {self.message}"
 
 
 def _ruff() -> str:
@@ -88,11 +75,11 @@ def lint(source: str, rules: Iterable[str] = LESSON_07_RULES, *, honour_noqa: bo
         msg = f"ruff failed (exit status {done.returncode}): {done.stderr.strip()[:500]}"
         raise FaultlabError(msg)
     rows = json.loads(done.stdout or "[]")
-    found = [Finding(row["code"] or "syntax-error", row["location"]["row"], row["message"]) for row in rows]
+    found = [Finding(row["location"]["row"], "ruff", row["code"] or "syntax-error", row["message"]) for row in rows]
     return tuple(sorted(found, key=lambda f: (f.line, f.rule)))
 
 
 def lint_table(findings: Iterable[Finding]) -> str:
     """The findings as lines ``line N: RULE message``, or a line saying there are none."""
-    rows = [str(f) for f in findings]
+    rows = [f"line {f.line}: {f.rule} {f.message}" for f in findings]
     return "\n".join(rows) if rows else "ruff: no findings"

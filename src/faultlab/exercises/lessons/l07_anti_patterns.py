@@ -82,7 +82,7 @@ def judge_lint(data: dict[str, Any], names: tuple[str, ...]) -> None:
     sources = data.get("sources")
     if not isinstance(sources, list) or not all(isinstance(s, str) for s in sources):
         raise Fail(f"could not read the source of {', '.join(names)}: define them in a notebook cell and run it")
-    findings = [f"cell {i + 1}, {f}" for i, text in enumerate(sources) for f in lint(text, LESSON_07_RULES)]
+    findings = [f"cell {i + 1}, line {f.line}: {f.rule} {f.message}" for i, text in enumerate(sources) for f in lint(text, LESSON_07_RULES)]
     _expect(
         not findings,
         "ruff (the lesson's rules, noqa comments ignored) should report nothing on your cell",
