@@ -38,7 +38,9 @@ def _isa(exc: dict[str, Any], name: str) -> bool:
 def _frames(exc: BaseException | None) -> list[str]:
     if exc is None or exc.__traceback__ is None:
         return []
-    return [frame.name for frame in traceback.extract_tb(exc.__traceback__)]
+    # lookup_lines=False: the names are enough, no source file is read (the sandbox may have none)
+    summary = traceback.StackSummary.extract(traceback.walk_tb(exc.__traceback__), lookup_lines=False)
+    return [frame.name for frame in summary]
 
 
 class _Boom:
