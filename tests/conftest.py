@@ -2,38 +2,14 @@
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import json
-import sys
+import linecache
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from faultlab import World
-
-
-def _cap_malloc_arenas(arenas: int = 2) -> None:
-    """Keep the test process's address space small, so the grader's memory floor holds.
-
-    The parity harness runs one Jupyter kernel client per lesson on threads, and glibc gives
-    each new thread a 64 MB malloc arena: with four lessons the process maps ~950 MB, and every
-    later in-process ``grade()`` refuses its default ``--memory 1024`` (its sandboxes are forked
-    from this process). ``mallopt(M_ARENA_MAX)`` caps the arenas (~180 MB measured). No-op off glibc.
-    """
-    if not sys.platform.startswith("linux"):
-        return
-    name = ctypes.util.find_library("c")
-    if name is None:
-        return
-    try:
-        ctypes.CDLL(name).mallopt(-8, arenas)  # -8 is M_ARENA_MAX in glibc's malloc.h
-    except (OSError, AttributeError):
-        return
-
-
-_cap_malloc_arenas()
 
 ROOT = Path(__file__).resolve().parent.parent
 STEMS = sorted(p.stem for p in (ROOT / "solutions").glob("[0-9][0-9]_*.ipynb"))
@@ -51,11 +27,17 @@ def notebook_namespace(path: Path) -> dict[str, Any]:
     Cells that raise (stubs raise only when called, so none should) fail the test.
     """
     ns: dict[str, Any] = {"__name__": "__main__"}
-    for source in code_cells(path):
+    for number, source in enumerate(code_cells(path), start=1):
         if source.lstrip().startswith(("%", "!")):
             continue
-        exec(compile(source, str(path), "exec"), ns)  # noqa: S102 - our own notebooks
+        run_cell(source, f"<{path.parent.name}/{path.name} cell {number}>", ns)
     return ns
+
+
+def run_cell(source: str, filename: str, ns: dict[str, Any]) -> None:
+    """Run one cell's code in ``ns``, its text kept in linecache as Jupyter keeps it (for inspect)."""
+    linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)
+    exec(compile(source, filename, "exec"), ns)  # noqa: S102 - our own notebooks and test answers
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ is a plain class or function with plain-text (and SVG) output, tested without a 
 * :func:`simulate_contention`, :func:`sweep_contention`, :func:`contention_table`,
   :func:`contention_figure`, :class:`JitterLab` — many clients contending for one row:
   what backoff and jitter do to work and completion time.
+* :func:`lint`, :func:`lint_table` — ruff on a snippet, findings as (rule, line, message) rows.
 
 A new lesson's lab goes in its own ``_name.py`` here and is exported below.
 """
@@ -29,15 +30,18 @@ from faultlab.labs._contention import (
     sweep_contention,
 )
 from faultlab.labs._fault_lab import FAULT_KINDS, FaultLab, Outcome
+from faultlab.labs._lint import LESSON_07_RULES, Finding, lint, lint_table
 from faultlab.labs._timeline import RequestOutcome, RetryRunner, RetryTimeline, Span
 
 __all__ = [
     "FAULT_KINDS",
+    "LESSON_07_RULES",
     "STRATEGIES",
     "STRATEGY_LABELS",
     "ContentionResult",
     "FaultLab",
     "FigureView",
+    "Finding",
     "JitterLab",
     "Outcome",
     "RequestOutcome",
@@ -46,6 +50,8 @@ __all__ = [
     "Span",
     "contention_figure",
     "contention_table",
+    "lint",
+    "lint_table",
     "simulate_contention",
     "sweep_contention",
 ]
