@@ -10,6 +10,8 @@ knows nothing of exercises, grading or widgets, so any of them can build on it.
 * :class:`ArtifactStore` and :class:`Artifact` — artifact download: partial reads, checksum mismatches.
 * :class:`ContainerBuilder` and :class:`Image` — container build: a step that fails, a full disk.
 * :class:`Registry` — registry push: auth errors, connection resets, 5xx answers.
+* :class:`Cluster` — GPU nodes to connect to, list and provision (:data:`NODE_FAULTS`,
+  :func:`driver_install_failure`).
 * :class:`World` — one seeded world whose services share one clock.
 * :class:`FaultServer` — a real HTTP server on the loopback interface that fails on demand.
 
@@ -24,6 +26,7 @@ from __future__ import annotations
 from faultlab.world._artifacts import Artifact, ArtifactStore
 from faultlab.world._builder import ContainerBuilder, Image
 from faultlab.world._clock import VirtualClock
+from faultlab.world._cluster import NODE_FAULTS, Cluster, driver_install_failure
 from faultlab.world._faults import FaultPlan
 from faultlab.world._http import FAULT_SERVER_KINDS, FaultServer, ServedRequest
 from faultlab.world._registry import Registry
@@ -33,9 +36,11 @@ from faultlab.world._world import World
 
 __all__ = [
     "FAULT_SERVER_KINDS",
+    "NODE_FAULTS",
     "Artifact",
     "ArtifactStore",
     "Call",
+    "Cluster",
     "ContainerBuilder",
     "FaultPlan",
     "FaultServer",
@@ -46,4 +51,5 @@ __all__ = [
     "Service",
     "VirtualClock",
     "World",
+    "driver_install_failure",
 ]

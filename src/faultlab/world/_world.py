@@ -7,6 +7,7 @@ import random
 from faultlab.world._artifacts import ArtifactStore
 from faultlab.world._builder import ContainerBuilder
 from faultlab.world._clock import VirtualClock
+from faultlab.world._cluster import Cluster
 from faultlab.world._registry import Registry
 from faultlab.world._store import ObjectStore
 
@@ -31,6 +32,7 @@ class World:
         self.artifacts = ArtifactStore(self.store, self.clock)
         self.builder = ContainerBuilder(self.clock)
         self.registry = Registry(self.clock)
+        self.cluster = Cluster(self.clock)
 
     def __repr__(self) -> str:
         return f"World(seed={self.seed}, t={self.clock.now():g})"
@@ -43,7 +45,8 @@ class World:
         principal ``alice`` may read and write it, ``bob`` may only read it; bucket
         ``logs`` exists but only ``admin`` may touch it. Both models are registered
         artifacts (``s3://models/resnet.onnx``, ``s3://models/bert.onnx``); the registry
-        user ``ci`` may push to namespace ``ml`` with token ``"tok-ci-1"``.
+        user ``ci`` may push to namespace ``ml`` with token ``"tok-ci-1"``. The cluster
+        ``prod`` has five healthy GPU nodes, ``gpu-worker-01`` … ``gpu-worker-05``.
         """
         world = cls(seed)
         store = world.store
