@@ -60,6 +60,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/notebooks.py
 	$(BIN)/python bench/backoff_sim.py
 	$(BIN)/python bench/grading.py
+	$(BIN)/python bench/lazy_context.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
