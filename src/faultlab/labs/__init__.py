@@ -11,6 +11,9 @@ is a plain class or function with plain-text (and SVG) output, tested without a 
 * :func:`simulate_contention`, :func:`sweep_contention`, :func:`contention_table`,
   :func:`contention_figure`, :class:`JitterLab` — many clients contending for one row:
   what backoff and jitter do to work and completion time.
+* :class:`LogStreamLab`, :class:`SequentialIds`, :func:`span_line`, :func:`virtual_ns` — serve
+  requests against a breakable model server and watch error records and spans appear, with
+  ids and timestamps fixed at the source.
 
 A new lesson's lab goes in its own ``_name.py`` here and is exported below.
 """
@@ -29,23 +32,29 @@ from faultlab.labs._contention import (
     sweep_contention,
 )
 from faultlab.labs._fault_lab import FAULT_KINDS, FaultLab, Outcome
+from faultlab.labs._log_stream import LOG_STREAM_FAULTS, LogStreamLab, SequentialIds, span_line, virtual_ns
 from faultlab.labs._timeline import RequestOutcome, RetryRunner, RetryTimeline, Span
 
 __all__ = [
     "FAULT_KINDS",
+    "LOG_STREAM_FAULTS",
     "STRATEGIES",
     "STRATEGY_LABELS",
     "ContentionResult",
     "FaultLab",
     "FigureView",
     "JitterLab",
+    "LogStreamLab",
     "Outcome",
     "RequestOutcome",
     "RetryRunner",
     "RetryTimeline",
+    "SequentialIds",
     "Span",
     "contention_figure",
     "contention_table",
     "simulate_contention",
+    "span_line",
     "sweep_contention",
+    "virtual_ns",
 ]

@@ -7,6 +7,7 @@ knows nothing of exercises, grading or widgets, so any of them can build on it.
 * :class:`FaultPlan` — a seeded, deterministic plan of faults for a service's operations.
 * :class:`Service` and :class:`Call` — the base of every simulated service and its call log.
 * :class:`ObjectStore` — buckets, keys, principals and quotas.
+* :class:`ModelServer` — models loaded into limited memory, inference that can time out.
 * :class:`World` — one seeded world whose services share one clock.
 * :class:`FaultServer` — a real HTTP server on the loopback interface that fails on demand.
 
@@ -21,6 +22,7 @@ from __future__ import annotations
 from faultlab.world._clock import VirtualClock
 from faultlab.world._faults import FaultPlan
 from faultlab.world._http import FAULT_SERVER_KINDS, FaultServer, ServedRequest
+from faultlab.world._models import ModelInfo, ModelServer
 from faultlab.world._service import Call, Service
 from faultlab.world._store import ObjectStore
 from faultlab.world._world import World
@@ -30,6 +32,8 @@ __all__ = [
     "Call",
     "FaultPlan",
     "FaultServer",
+    "ModelInfo",
+    "ModelServer",
     "ObjectStore",
     "ServedRequest",
     "Service",

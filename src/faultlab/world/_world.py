@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 
 from faultlab.world._clock import VirtualClock
+from faultlab.world._models import ModelServer
 from faultlab.world._store import ObjectStore
 
 __all__ = ["World"]
@@ -25,6 +26,7 @@ class World:
         self.clock = VirtualClock(start)
         self.rng = random.Random(seed)
         self.store = ObjectStore(self.clock)
+        self.models = ModelServer(self.clock)
 
     def __repr__(self) -> str:
         return f"World(seed={self.seed}, t={self.clock.now():g})"
@@ -35,7 +37,8 @@ class World:
 
         Bucket ``models`` (quota 64 bytes) holds ``resnet.onnx`` and ``bert.onnx``;
         principal ``alice`` may read and write it, ``bob`` may only read it; bucket
-        ``logs`` exists but only ``admin`` may touch it.
+        ``logs`` exists but only ``admin`` may touch it. The model server (1024 MB) has the
+        standard models of :meth:`ModelServer.stock`.
         """
         world = cls(seed)
         store = world.store
@@ -46,4 +49,5 @@ class World:
         store.grant("alice", "models", "rw")
         store.grant("bob", "models", "r")
         store.calls.clear()
+        world.models.stock()
         return world
