@@ -43,7 +43,7 @@ def test_out_of_memory_carries_required_and_available() -> None:
 def test_load_failures_are_os_errors() -> None:
     """Damaged weights are OSError(EIO); an unknown model is FileNotFoundError; neither is loaded."""
     world = World.demo()
-    with pytest.raises(OSError) as info:
+    with pytest.raises(OSError, match="Input/output error") as info:
         world.models.load_model("whisper-small")
     assert info.value.errno == errno.EIO
     assert info.value.filename == "weights/whisper-small.bin"

@@ -198,7 +198,8 @@ RIGHT = {
                         for name in self.record:
                             if name in bound.arguments:
                                 span.set_attribute(name, bound.arguments[name])
-                        with trace.use_span(span, end_on_exit=True, record_exception=False, set_status_on_exception=False):
+                        opts = dict(end_on_exit=True, record_exception=False, set_status_on_exception=False)
+                        with trace.use_span(span, **opts):
                             try:
                                 return func(*args, **kwargs)
                             except BaseException as exc:
@@ -223,7 +224,8 @@ RIGHT = {
                         values.update(zip(params, args))
                         values.update(kwargs)
                         attrs = {k: v for k, v in values.items() if k in allowed}
-                        with tracer.start_as_current_span(func.__name__, attributes=attrs, record_exception=False) as span:
+                        start = tracer.start_as_current_span
+                        with start(func.__name__, attributes=attrs, record_exception=False) as span:
                             try:
                                 result = func(*args, **kwargs)
                             except Exception as exc:

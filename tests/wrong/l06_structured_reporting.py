@@ -68,7 +68,8 @@ def handle(models, model_id, *, api_key):
         labels = run_inference(models, model_id, api_key=api_key)
     except InferenceError as exc:
         fields = {k: v for k, v in vars(exc).items() if not k.startswith("_")}
-        log.{METHOD}("inference_failed", **{**fields, "model_id": model_id, "error_type": type(exc).__name__, **ids{EXTRA}})
+        context = {**fields, "model_id": model_id, "error_type": type(exc).__name__, **ids{EXTRA}}
+        log.{METHOD}("inference_failed", **context)
         raise
     log.info("inference_served", model_id=model_id, **ids)
     return labels
