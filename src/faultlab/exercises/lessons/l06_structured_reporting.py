@@ -9,6 +9,7 @@ for in the *serialized* output, every record and every span, not in one chosen f
 from __future__ import annotations
 
 import errno
+import importlib
 import json
 import random
 from collections.abc import Callable
@@ -28,6 +29,10 @@ from faultlab.exercises._observe import Probe, jsonable
 from faultlab.world import World
 
 LESSON = "06_structured_reporting"
+
+# TracerProvider() imports this on first use; a grading sandbox whose user cannot read the
+# Python installation can only use modules imported before it was forked, so import it now.
+importlib.import_module("concurrent.futures.thread")
 
 #: Fake secrets: each must be absent from everything the learner's code emits.
 API_KEY = "sk-live-Q7f3XbK29mWc"  # matches the pattern and sits under a secret key
