@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from opentelemetry import trace
+from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
@@ -118,7 +119,8 @@ class LogStreamLab:
 
     def __post_init__(self) -> None:
         self.exporter = InMemorySpanExporter()
-        self.provider = TracerProvider(id_generator=SequentialIds(self.seed), shutdown_on_exit=False)
+        resource = Resource({"service.name": "model-server"})  # explicit: no detector thread pool
+        self.provider = TracerProvider(resource=resource, id_generator=SequentialIds(self.seed), shutdown_on_exit=False)
         self.provider.add_span_processor(SimpleSpanProcessor(self.exporter))
         self.tracer = self.provider.get_tracer("faultlab.labs.log_stream")
 

@@ -17,6 +17,7 @@ from typing import Any
 
 import structlog
 from opentelemetry import trace
+from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
@@ -30,8 +31,9 @@ from faultlab.world import World
 
 LESSON = "06_structured_reporting"
 
-# TracerProvider() imports this on first use; a grading sandbox whose user cannot read the
-# Python installation can only use modules imported before it was forked, so import it now.
+# A learner's TracerProvider() imports this on first use (Resource.create runs detectors on a
+# thread pool); a grading sandbox whose user cannot read the Python installation can only use
+# modules imported before it was forked, so import it now.
 importlib.import_module("concurrent.futures.thread")
 
 #: Fake secrets: each must be absent from everything the learner's code emits.
@@ -59,7 +61,10 @@ class _Ids(IdGenerator):
 
 def _tracing(seed: int) -> tuple[TracerProvider, InMemorySpanExporter]:
     exporter = InMemorySpanExporter()
-    provider = TracerProvider(id_generator=_Ids(seed), shutdown_on_exit=False)
+    # An explicit Resource: TracerProvider's default, Resource.create(), runs its detectors on a
+    # thread pool, and every thread leaves a malloc arena mapped in the grader's address space.
+    resource = Resource({"service.name": "faultlab-check"})
+    provider = TracerProvider(resource=resource, id_generator=_Ids(seed), shutdown_on_exit=False)
     provider.add_span_processor(SimpleSpanProcessor(exporter))
     return provider, exporter
 
