@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import json
+import linecache
 from pathlib import Path
 from typing import Any
 
@@ -34,11 +35,17 @@ def notebook_namespace(path: Path) -> dict[str, Any]:
     Cells that raise (stubs raise only when called, so none should) fail the test.
     """
     ns: dict[str, Any] = {"__name__": "__main__"}
-    for source in code_cells(path):
+    for number, source in enumerate(code_cells(path), start=1):
         if source.lstrip().startswith(("%", "!")):
             continue
-        exec(compile(source, str(path), "exec"), ns)  # noqa: S102 - our own notebooks
+        run_cell(source, f"<{path.parent.name}/{path.name} cell {number}>", ns)
     return ns
+
+
+def run_cell(source: str, filename: str, ns: dict[str, Any]) -> None:
+    """Run one cell's code in ``ns``, its text kept in linecache as Jupyter keeps it (for inspect)."""
+    linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)
+    exec(compile(source, filename, "exec"), ns)  # noqa: S102 - our own notebooks and test answers
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ is a plain class or function with plain-text (and SVG) output, tested without a 
 * :class:`LogStreamLab`, :class:`SequentialIds`, :func:`span_line`, :func:`virtual_ns` — serve
   requests against a breakable model server and watch error records and spans appear, with
   ids and timestamps fixed at the source.
+* :func:`lint`, :func:`lint_table` — ruff on a snippet, findings as (rule, line, message) rows.
 
 A new lesson's lab goes in its own ``_name.py`` here and is exported below.
 """
@@ -32,17 +33,20 @@ from faultlab.labs._contention import (
     sweep_contention,
 )
 from faultlab.labs._fault_lab import FAULT_KINDS, FaultLab, Outcome
+from faultlab.labs._lint import LESSON_07_RULES, Finding, lint, lint_table
 from faultlab.labs._log_stream import LOG_STREAM_FAULTS, LogStreamLab, SequentialIds, span_line, virtual_ns
 from faultlab.labs._timeline import RequestOutcome, RetryRunner, RetryTimeline, Span
 
 __all__ = [
     "FAULT_KINDS",
+    "LESSON_07_RULES",
     "LOG_STREAM_FAULTS",
     "STRATEGIES",
     "STRATEGY_LABELS",
     "ContentionResult",
     "FaultLab",
     "FigureView",
+    "Finding",
     "JitterLab",
     "LogStreamLab",
     "Outcome",
@@ -53,6 +57,8 @@ __all__ = [
     "Span",
     "contention_figure",
     "contention_table",
+    "lint",
+    "lint_table",
     "simulate_contention",
     "span_line",
     "sweep_contention",
