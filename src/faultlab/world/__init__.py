@@ -12,6 +12,7 @@ knows nothing of exercises, grading or widgets, so any of them can build on it.
 * :class:`Registry` — registry push: auth errors, connection resets, 5xx answers.
 * :class:`Cluster` — GPU nodes to connect to, list and provision (:data:`NODE_FAULTS`,
   :func:`driver_install_failure`).
+* :class:`ModelServer` — models loaded into limited memory, inference that can time out.
 * :class:`World` — one seeded world whose services share one clock.
 * :class:`FaultServer` — a real HTTP server on the loopback interface that fails on demand.
 
@@ -29,6 +30,7 @@ from faultlab.world._clock import VirtualClock
 from faultlab.world._cluster import NODE_FAULTS, Cluster, driver_install_failure
 from faultlab.world._faults import FaultPlan
 from faultlab.world._http import FAULT_SERVER_KINDS, FaultServer, ServedRequest
+from faultlab.world._models import ModelInfo, ModelServer
 from faultlab.world._registry import Registry
 from faultlab.world._service import Call, Service
 from faultlab.world._store import ObjectStore
@@ -45,6 +47,8 @@ __all__ = [
     "FaultPlan",
     "FaultServer",
     "Image",
+    "ModelInfo",
+    "ModelServer",
     "ObjectStore",
     "Registry",
     "ServedRequest",

@@ -8,6 +8,7 @@ from faultlab.world._artifacts import ArtifactStore
 from faultlab.world._builder import ContainerBuilder
 from faultlab.world._clock import VirtualClock
 from faultlab.world._cluster import Cluster
+from faultlab.world._models import ModelServer
 from faultlab.world._registry import Registry
 from faultlab.world._store import ObjectStore
 
@@ -33,6 +34,7 @@ class World:
         self.builder = ContainerBuilder(self.clock)
         self.registry = Registry(self.clock)
         self.cluster = Cluster(self.clock)
+        self.models = ModelServer(self.clock)
 
     def __repr__(self) -> str:
         return f"World(seed={self.seed}, t={self.clock.now():g})"
@@ -46,7 +48,8 @@ class World:
         ``logs`` exists but only ``admin`` may touch it. Both models are registered
         artifacts (``s3://models/resnet.onnx``, ``s3://models/bert.onnx``); the registry
         user ``ci`` may push to namespace ``ml`` with token ``"tok-ci-1"``. The cluster
-        ``prod`` has five healthy GPU nodes, ``gpu-worker-01`` … ``gpu-worker-05``.
+        ``prod`` has five healthy GPU nodes, ``gpu-worker-01`` … ``gpu-worker-05``. The
+        model server (1024 MB) has the standard models of :meth:`ModelServer.stock`.
         """
         world = cls(seed)
         store = world.store
@@ -60,4 +63,5 @@ class World:
         world.artifacts.register("s3://models/bert.onnx")
         world.registry.add_user("ci", "ml")  # token "tok-ci-1"
         store.calls.clear()
+        world.models.stock()
         return world
