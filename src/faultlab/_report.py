@@ -81,7 +81,8 @@ def format_chain(exc: BaseException, *, types: bool = True, prefix: str = "Error
         lines += ["", "Caused by:"]
         for i, cause in enumerate(causes):
             head = f"{i:>5}: " if len(causes) > 1 else "    "
-            lines.append(head + _label(cause, types=types))
+            indent = "       " if len(causes) > 1 else "    "  # a cause's further lines, as anyhow indents them
+            lines.append(head + _label(cause, types=types).replace("\n", "\n" + indent))
             lines += [f"{' ' * len(head)}note: {n}" for n in _notes(cause)]
     if isinstance(exc, BaseExceptionGroup):
         for i, sub in enumerate(exc.exceptions):
