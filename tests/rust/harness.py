@@ -291,8 +291,9 @@ def summary(message: dict[str, Any]) -> str:
     """A compiler message in a stable, readable form: what goldens store.
 
     ``level[code]: message``, then ``  --> file:line:col`` of the primary span, then one
-    ``  = level: message`` line per note or help. The fully rendered text is left out: its
-    layout changes between compiler versions, the facts above do not.
+    ``  = level: message`` line per note or help (but clippy's link to its docs, which names the
+    release). The fully rendered text is left out: its layout changes between compiler
+    versions, the facts above do not.
     """
     diag = message["message"]
     code = f"[{diag['code']['code']}]" if diag.get("code") else ""
@@ -300,7 +301,11 @@ def summary(message: dict[str, Any]) -> str:
     for span in diag.get("spans", []):
         if span.get("is_primary"):
             lines.append(f"  --> {span['file_name']}:{span['line_start']}:{span['column_start']}")
-    lines += [f"  = {child['level']}: {child['message']}" for child in diag.get("children", [])]
+    lines += [
+        f"  = {child['level']}: {child['message']}"
+        for child in diag.get("children", [])
+        if not child["message"].startswith("for further information visit")  # a per-release URL
+    ]
     return "\n".join(lines)
 
 
