@@ -1,8 +1,9 @@
 """Compile the course's Rust with cargo, offline, against the crates Debian packages.
 
-Everything cargo writes lives in ``.cache/rust/`` of the checkout (ignored by git): one
-generated workspace, its ``.cargo/config.toml`` (the source replacement pointing at
-``/usr/share/cargo/registry``) and one shared target folder, so a rerun costs seconds.
+Everything cargo writes lives in ``.cache/rust/`` of the checkout (ignored by git): the
+generated workspaces (``snippets``, ``claims``, ``synthetic``), each with a ``.cargo/config.toml``
+whose source replacement points at ``/usr/share/cargo/registry``, and one shared target folder,
+so a rerun costs seconds.
 
 Snippets are the ```rust blocks of the lessons' markdown cells. Each one is declared by an
 HTML comment on the line above its fence (invisible in JupyterLab)::
@@ -277,7 +278,7 @@ class Workspace:
             if not line.startswith("{"):
                 continue
             msg = json.loads(line)
-            if msg.get("reason") == "compiler-message" and msg.get("target", {}).get("name") is not None:
+            if msg.get("reason") == "compiler-message":
                 messages.append(msg)
         return proc, messages
 
@@ -318,7 +319,7 @@ def snippet_source(snippet: Snippet) -> tuple[str, int]:
     Raises:
         SnippetError: The prelude has no ``// @snippet`` line, or more than one.
     """
-    header = "// Generated from {} by tests/rust/harness.py.\n#![allow(dead_code, unused_variables)]\n"
+    header = "// Generated from {} by tests/rust/harness.py.\n#![allow(dead_code)]\n"
     header = header.format(snippet.where)
     if not snippet.prelude_path.is_file():
         return header + snippet.code, header.count("\n") + 1
@@ -350,6 +351,8 @@ def compile_snippets(snippets: list[Snippet], name: str = "snippets") -> dict[st
     messages, each followed by where its line is in the notebook. Warnings count as failures:
     a lesson's snippet should be clean.
     """
+    if not snippets:
+        return {}
     ws, starts = snippet_workspace(snippets, name)
     args = ["build", "--keep-going"] if _has_keep_going() else ["build"]
     proc, messages = ws.diagnostics(*args, *(a for s in snippets for a in ("-p", s.crate)))
@@ -359,10 +362,8 @@ def compile_snippets(snippets: list[Snippet], name: str = "snippets") -> dict[st
         crate = crate_of(message)
         snippet = by_crate.get(crate)
         diag = message["message"]
-        if snippet is None or diag["level"] not in ("error", "warning"):
-            continue
-        if diag["level"] == "error" and diag["message"].startswith("aborting due to"):
-            continue
+        if snippet is None or diag["level"] not in ("error", "warning") or not diag.get("spans"):
+            continue  # not ours, a note, or a tally such as "aborting due to 1 previous error"
         failures.setdefault(crate, []).append(diag["rendered"].rstrip() + _where(diag, snippet, starts[crate]))
     reports = {
         crate: f"{by_crate[crate].where} does not compile cleanly:\n\n" + "\n\n".join(msgs)
@@ -427,7 +428,7 @@ CLAIM_DEPS = {
     "anyhow-chains": 'anyhow = "1"\n',
     "asserts": "",
     "must-use": "",
-    "registry": 'thiserror = "1"\n',
+    "registry": DEPENDENCIES,  # as the snippet crates: the same features, so cargo reuses their build
     "caller-exhaustive": 'registry = { path = "../registry" }\n',
     "caller-wildcard": 'registry = { path = "../registry" }\n',
 }

@@ -99,6 +99,17 @@ def test_broken_snippet_fails_with_compiler_error_and_location(toolchain: None, 
     assert f"is broken.ipynb cell 2 line {match_line})" in report
 
 
+def test_snippet_warning_fails(toolchain: None, tmp_path: Path) -> None:
+    """A snippet that compiles with a warning fails too: lesson snippets are clean."""
+    nb = _notebook(
+        tmp_path / "noisy.ipynb", "<!-- rust-check: noisy -->\n```rust\nuse std::collections::HashMap;\n```\n"
+    )
+    [snippet] = harness.extract(nb)
+    report = harness.compile_snippets([snippet], name="synthetic")[snippet.crate]
+    assert "warning: unused import: `std::collections::HashMap`" in report
+    assert "is noisy.ipynb cell 2 line 3)" in report
+
+
 def test_missing_toolchain_skips_or_fails(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Without the crates the checks skip with the reason; FAULTLAB_REQUIRE_RUST=1 makes that a failure."""
     monkeypatch.setattr(harness, "REGISTRY", tmp_path / "no-registry")
