@@ -17,7 +17,8 @@ def toolchain() -> None:
 def snippet_failures(toolchain: None) -> dict[str, str]:
     """Build every compilable snippet of the lessons once; a failure report per crate that failed."""
     compilable = [s for s in harness.all_snippets() if all(harness.registry_has(c) for c in s.needs)]
-    return harness.compile_snippets(compilable)
+    synthetic = harness.notebooks_dir() != harness.ROOT / "notebooks"
+    return harness.compile_snippets(compilable, name="synthetic" if synthetic else "snippets")
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -97,6 +100,26 @@ def test_broken_snippet_fails_with_compiler_error_and_location(toolchain: None, 
     assert report.startswith(f"broken.ipynb, cell 2, line {fence + 1} (classify) does not compile")
     assert "error[E0004]: non-exhaustive patterns: `&Fault::Denied` not covered" in report
     assert f"is broken.ipynb cell 2 line {match_line})" in report
+
+
+def test_broken_snippet_fails_the_compile_test(toolchain: None, tmp_path: Path) -> None:
+    """test_snippet_compiles itself fails on a broken lesson, showing rustc's error and the cell."""
+    _notebook(tmp_path / "broken.ipynb", BROKEN)
+    env = {**os.environ, harness.NOTEBOOKS_VAR: str(tmp_path)}
+    env.pop("PYTEST_ADDOPTS", None)
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"{__file__}::test_snippet_compiles"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "1 failed" in proc.stdout
+    first_line = BROKEN.split("\n").index("```rust") + 2
+    assert f"broken.ipynb, cell 2, line {first_line} (classify) does not compile cleanly" in proc.stdout
+    assert "error[E0004]: non-exhaustive patterns" in proc.stdout
 
 
 def test_snippet_warning_fails(toolchain: None, tmp_path: Path) -> None:
