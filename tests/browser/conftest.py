@@ -1,0 +1,60 @@
+"""Fixtures of the browser tests: one JupyterLab for the session, a fresh browser context per notebook.
+
+Every test module here is marked ``browser`` (``make browser`` runs them). Without Debian's Chromium they skip with the
+reason (fail under ``FAULTLAB_REQUIRE_BROWSER=1``). A failing test leaves a screenshot
+and the page's text in ``artifacts/browser/`` (ignored by git).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+
+from tests._system import CHROMIUM_ARGS, chromium_or_skip
+from tests.conftest import ROOT
+
+ARTIFACTS = ROOT / "artifacts" / "browser"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """On a failure, keep a screenshot of every page the test had open."""
+    report = yield
+    if report.failed and call.when in {"setup", "call"}:
+        from tests.browser.jlab import NotebookView
+
+        pages = list(NotebookView.open)
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        name = re.sub(r"[^\w.-]+", "_", item.nodeid.split("::", 1)[-1])
+        for i, view in enumerate(pages):
+            try:
+                view.page.screenshot(path=str(ARTIFACTS / f"{name}-{i}.png"), full_page=True)
+            except Exception as exc:  # a missing screenshot must not hide the failure
+                report.sections.append(("screenshot", f"could not take one: {exc}"))
+            else:
+                report.sections.append(("screenshot", str(ARTIFACTS / f"{name}-{i}.png")))
+    return report
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[object]:
+    """Debian's Chromium under Playwright (never a downloaded browser build)."""
+    executable = chromium_or_skip()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(executable), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def lab(chromium: object, tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """One JupyterLab for every notebook, in a temporary copy of the course."""
+    from tests.browser.jlab import Lab
+
+    server = Lab(tmp_path_factory.mktemp("lab"))
+    yield server
+    server.stop()
