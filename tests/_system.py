@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import NoReturn
 
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 
 from tests.conftest import ROOT
 
@@ -56,3 +59,15 @@ def chp_or_skip(flag: str = "FAULTLAB_REQUIRE_HUB") -> str:
             flag,
         )
     return str(found)
+
+
+@contextmanager
+def chromium(flag: str) -> Iterator[Browser]:
+    """Debian's Chromium under Playwright (never a downloaded build), or skip (fail under ``flag``)."""
+    executable = chromium_or_skip(flag)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(executable), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()

@@ -1,8 +1,8 @@
 """Fixtures of the browser tests: one JupyterLab for the session, a fresh browser context per notebook.
 
-Every test module here is marked ``browser`` (``make browser`` runs them). Without Debian's Chromium they skip with the
-reason (fail under ``FAULTLAB_REQUIRE_BROWSER=1``). A failing test leaves a screenshot
-and the page's text in ``artifacts/browser/`` (ignored by git).
+Every test module here is marked ``browser`` (``make browser`` runs them). Without Debian's
+Chromium they skip with the reason (fail under ``FAULTLAB_REQUIRE_BROWSER=1``). A failing
+test leaves a screenshot of each page it had open in ``artifacts/browser/`` (ignored by git).
 """
 
 from __future__ import annotations
@@ -11,8 +11,10 @@ import re
 from collections.abc import Iterator
 
 import pytest
+from playwright.sync_api import Browser
 
-from tests._system import CHROMIUM_ARGS, chromium_or_skip
+from tests._system import chromium as launch_chromium
+from tests.browser.jlab import Lab, NotebookView
 from tests.conftest import ROOT
 
 ARTIFACTS = ROOT / "artifacts" / "browser"
@@ -23,8 +25,6 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     """On a failure, keep a screenshot of every page the test had open."""
     report = yield
     if report.failed and call.when in {"setup", "call"}:
-        from tests.browser.jlab import NotebookView
-
         pages = list(NotebookView.open)
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         name = re.sub(r"[^\w.-]+", "_", item.nodeid.split("::", 1)[-1])
@@ -39,22 +39,15 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 
 @pytest.fixture(scope="session")
-def chromium() -> Iterator[object]:
-    """Debian's Chromium under Playwright (never a downloaded browser build)."""
-    executable = chromium_or_skip()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(executable), args=CHROMIUM_ARGS)
+def chromium() -> Iterator[Browser]:
+    """Debian's Chromium under Playwright, for the whole session."""
+    with launch_chromium("FAULTLAB_REQUIRE_BROWSER") as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="session")
-def lab(chromium: object, tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
-    """One JupyterLab for every notebook, in a temporary copy of the course."""
-    from tests.browser.jlab import Lab
-
+def lab(chromium: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
+    """One JupyterLab for every notebook, in a temporary copy of the course (after Chromium: no server if it skips)."""
     server = Lab(tmp_path_factory.mktemp("lab"))
     yield server
     server.stop()

@@ -106,10 +106,10 @@ class NotebookView:
     #: Every view not yet closed: what a failing test screenshots.
     open: ClassVar[list[NotebookView]] = []
 
-    def __init__(self, page: Page, lab: Lab, relpath: str) -> None:
-        self.page, self.lab, self.relpath = page, lab, relpath
+    def __init__(self, page: Page, url: str, relpath: str) -> None:
+        self.page, self.relpath = page, relpath
         NotebookView.open.append(self)
-        page.goto(lab.tree_url(relpath))
+        page.goto(url)
         self.panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)").filter(has=page.locator(".jp-Notebook"))
         tab = page.locator(".lm-TabBar-tab.jp-mod-current", has_text=_stem(relpath))
         expect(tab).to_be_visible(timeout=STARTUP_S * 1000)

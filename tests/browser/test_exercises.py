@@ -28,7 +28,7 @@ def code_sources(folder: str, name: str) -> list[str]:
 def exercise(request: pytest.FixtureRequest, chromium: Browser, lab: Lab) -> Iterator[NotebookView]:
     """An exercise notebook opened in a fresh browser context, every cell run on the stubs."""
     page = chromium.new_context(viewport={"width": 1400, "height": 1000}).new_page()
-    view = NotebookView(page, lab, f"exercises/{request.param}")
+    view = NotebookView(page, lab.tree_url(f"exercises/{request.param}"), f"exercises/{request.param}")
     view.restart_and_run_all()
     yield view
     view.close()

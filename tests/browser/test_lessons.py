@@ -27,7 +27,7 @@ def raises_exception(name: str) -> list[bool]:
 def lesson(request: pytest.FixtureRequest, chromium: Browser, lab: Lab) -> Iterator[NotebookView]:
     """A lesson opened in a fresh browser context, its kernel restarted and every cell run."""
     page = chromium.new_context(viewport={"width": 1400, "height": 1000}).new_page()
-    view = NotebookView(page, lab, f"notebooks/{request.param}")
+    view = NotebookView(page, lab.tree_url(f"notebooks/{request.param}"), f"notebooks/{request.param}")
     view.restart_and_run_all()
     yield view
     view.close()

@@ -21,7 +21,7 @@ MAX_TABS = 40  # more than any widget's controls: a bound, so a lost focus fails
 def welcome(chromium: Browser, lab: Lab) -> Iterator[NotebookView]:
     """The welcome lesson in a fresh browser context, every cell run."""
     page = chromium.new_context(viewport={"width": 1400, "height": 1000}).new_page()
-    view = NotebookView(page, lab, "notebooks/00_welcome.ipynb")
+    view = NotebookView(page, lab.tree_url("notebooks/00_welcome.ipynb"), "notebooks/00_welcome.ipynb")
     view.restart_and_run_all()
     yield view
     view.close()
