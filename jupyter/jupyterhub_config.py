@@ -43,6 +43,10 @@ def git_pull_link(repo: str, branch: str, target: str, lesson: str = "notebooks/
     return "/git-pull?" + urlencode(query)
 
 
+# Who may log in: the machine's own accounts (one system user per learner). Replace it per
+# class in a config that loads this one (docs/instructor.md); the tests use "dummy".
+c.JupyterHub.authenticator_class = "pam"
+
 # Where learners connect (the proxy), and the hub's own API, which only the proxy and the
 # learners' servers talk to.
 c.JupyterHub.bind_url = os.environ.get("FAULTLAB_HUB_URL", "http://127.0.0.1:8000")
