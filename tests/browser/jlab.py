@@ -106,10 +106,12 @@ class NotebookView:
     #: Every view not yet closed: what a failing test screenshots.
     open: ClassVar[list[NotebookView]] = []
 
-    def __init__(self, page: Page, url: str, relpath: str) -> None:
+    def __init__(self, page: Page, url: str | None, relpath: str) -> None:
+        """Open ``url`` (or, with None, take the page where it is) and wait for ``relpath``'s kernel."""
         self.page, self.relpath = page, relpath
         NotebookView.open.append(self)
-        page.goto(url)
+        if url is not None:
+            page.goto(url)
         self.panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)").filter(has=page.locator(".jp-Notebook"))
         tab = page.locator(".lm-TabBar-tab.jp-mod-current", has_text=_stem(relpath))
         expect(tab).to_be_visible(timeout=STARTUP_S * 1000)

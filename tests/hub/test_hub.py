@@ -144,9 +144,9 @@ def log_in_and_open_welcome(browser: Browser, hub: Hub, user: str) -> None:
         page.goto(f"{hub.url}/hub/login")
         page.locator("#username_input").fill(user)
         page.locator("#password_input").fill("any password works with the dummy authenticator")
-        page.locator("#login_submit").click()
-        view = NotebookView(page, page.url, WELCOME)  # login → spawn → git-pull → the lesson
-        assert re.search(rf"/user/{user}/lab/tree/{re.escape(WELCOME)}", page.url), page.url
+        page.locator("#login_submit").click()  # → spawn → the server's default_url: git-pull → the lesson
+        page.wait_for_url(re.compile(rf"/user/{user}/lab/tree/{re.escape(WELCOME)}"), timeout=STARTUP_S * 1000)
+        view = NotebookView(page, None, WELCOME)
         expect(view.panel.locator(".jp-MarkdownCell h1").first).to_contain_text("Welcome")
         view.restart_and_run_all()
         expect(view.output_area(view.code_cells.count() - 1)).to_contain_text("hints 1 to 2")
