@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Browser
 
 from tests._system import chromium as launch_chromium
-from tests.browser.jlab import Lab, NotebookView
+from tests.browser.jlab import Lab, Notebooks, NotebookView
 from tests.conftest import ROOT
 
 ARTIFACTS = ROOT / "artifacts" / "browser"
@@ -25,7 +25,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     """On a failure, keep a screenshot of every page the test had open."""
     report = yield
     if report.failed and call.when in {"setup", "call"}:
-        pages = list(NotebookView.open)
+        pages = list(NotebookView.touched)
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         name = re.sub(r"[^\w.-]+", "_", item.nodeid.split("::", 1)[-1])
         for i, view in enumerate(pages):
@@ -36,6 +36,12 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
             else:
                 report.sections.append(("screenshot", str(ARTIFACTS / f"{name}-{i}.png")))
     return report
+
+
+@pytest.fixture(autouse=True)
+def _forget_touched_views() -> None:
+    """Start each test with no page to screenshot but those it uses."""
+    NotebookView.touched.clear()
 
 
 @pytest.fixture(scope="session")
@@ -51,3 +57,11 @@ def lab(chromium: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     server = Lab(tmp_path_factory.mktemp("lab"))
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def notebooks(chromium: Browser, lab: Lab) -> Iterator[Notebooks]:
+    """Every notebook a test asks for, opened in its own browser context and run once."""
+    opened = Notebooks(chromium, lab)
+    yield opened
+    opened.close()

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import httpx
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.conftest import ROOT
 
@@ -103,13 +103,13 @@ def _stem(relpath: str) -> str:
 class NotebookView:
     """A notebook open in JupyterLab, driven as a learner would: menus, clicks, keys."""
 
-    #: Every view not yet closed: what a failing test screenshots.
-    open: ClassVar[list[NotebookView]] = []
+    #: The views the running test has used: what a failing test screenshots.
+    touched: ClassVar[list[NotebookView]] = []
 
     def __init__(self, page: Page, url: str | None, relpath: str) -> None:
         """Open ``url`` (or, with None, take the page where it is) and wait for ``relpath``'s kernel."""
         self.page, self.relpath = page, relpath
-        NotebookView.open.append(self)
+        NotebookView.touched.append(self)
         if url is not None:
             page.goto(url)
         self.panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)").filter(has=page.locator(".jp-Notebook"))
@@ -121,7 +121,6 @@ class NotebookView:
 
     def close(self) -> None:
         """Close the browser context of this view."""
-        NotebookView.open.remove(self)
         self.page.context.close()
 
     @property
@@ -192,3 +191,32 @@ class NotebookView:
                 expect(root.locator(".widget-html-content b").first).to_be_visible(timeout=CELL_MS)
                 found.append((root.locator(".widget-html-content b").first.inner_text(), root))
         return found
+
+
+class Notebooks:
+    """Each notebook opened once, in its own fresh browser context, and every cell run.
+
+    Tests of one notebook share its page (opening and running it is most of their time);
+    every notebook gets a new context, so JupyterLab restores no tab of another one.
+    """
+
+    def __init__(self, browser: Browser, lab: Lab) -> None:
+        self.browser, self.lab = browser, lab
+        self.views: dict[str, NotebookView] = {}
+
+    def get(self, relpath: str) -> NotebookView:
+        """The notebook at ``relpath`` (e.g. ``notebooks/00_welcome.ipynb``), run from the top once."""
+        if relpath not in self.views:
+            page = self.browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+            view = NotebookView(page, self.lab.tree_url(relpath), relpath)
+            view.restart_and_run_all()
+            self.views[relpath] = view
+        view = self.views[relpath]
+        if view not in NotebookView.touched:
+            NotebookView.touched.append(view)
+        return view
+
+    def close(self) -> None:
+        """Close every browser context opened here."""
+        for view in self.views.values():
+            view.close()

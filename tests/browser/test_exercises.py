@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import expect
 
-from tests.browser.jlab import CELL_MS, Lab, NotebookView
+from tests.browser.jlab import CELL_MS, Notebooks, NotebookView
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser
@@ -24,14 +23,10 @@ def code_sources(folder: str, name: str) -> list[str]:
     return ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
 
 
-@pytest.fixture(scope="module", params=EXERCISES)
-def exercise(request: pytest.FixtureRequest, chromium: Browser, lab: Lab) -> Iterator[NotebookView]:
-    """An exercise notebook opened in a fresh browser context, every cell run on the stubs."""
-    page = chromium.new_context(viewport={"width": 1400, "height": 1000}).new_page()
-    view = NotebookView(page, lab.tree_url(f"exercises/{request.param}"), f"exercises/{request.param}")
-    view.restart_and_run_all()
-    yield view
-    view.close()
+@pytest.fixture(params=EXERCISES)
+def exercise(request: pytest.FixtureRequest, notebooks: Notebooks) -> NotebookView:
+    """An exercise notebook opened in a fresh browser context, every cell run on the stubs (once)."""
+    return notebooks.get(f"exercises/{request.param}")
 
 
 def name_of(view: NotebookView) -> str:

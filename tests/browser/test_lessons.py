@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser
 
-from tests.browser.jlab import Lab, NotebookView
+from tests.browser.jlab import Notebooks, NotebookView
 from tests.browser.widgets import DRIVERS
 from tests.conftest import ROOT
 
@@ -23,14 +21,10 @@ def raises_exception(name: str) -> list[bool]:
     return ["raises-exception" in c["metadata"].get("tags", []) for c in nb["cells"] if c["cell_type"] == "code"]
 
 
-@pytest.fixture(scope="module", params=LESSONS)
-def lesson(request: pytest.FixtureRequest, chromium: Browser, lab: Lab) -> Iterator[NotebookView]:
-    """A lesson opened in a fresh browser context, its kernel restarted and every cell run."""
-    page = chromium.new_context(viewport={"width": 1400, "height": 1000}).new_page()
-    view = NotebookView(page, lab.tree_url(f"notebooks/{request.param}"), f"notebooks/{request.param}")
-    view.restart_and_run_all()
-    yield view
-    view.close()
+@pytest.fixture(params=LESSONS)
+def lesson(request: pytest.FixtureRequest, notebooks: Notebooks) -> NotebookView:
+    """A lesson opened in a fresh browser context, its kernel restarted and every cell run (once)."""
+    return notebooks.get(f"notebooks/{request.param}")
 
 
 def test_every_cell_runs_without_error(lesson: NotebookView) -> None:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import Locator, Page, expect
 
-from tests.browser.jlab import Lab, NotebookView
+from tests.browser.jlab import Lab, Notebooks, NotebookView
 from tests.browser.widgets import MS, log_lines
 
 pytestmark = pytest.mark.browser
@@ -17,14 +16,10 @@ NOTIFICATION = "@jupyterlab/apputils-extension:notification"
 MAX_TABS = 40  # more than any widget's controls: a bound, so a lost focus fails instead of looping
 
 
-@pytest.fixture(scope="module")
-def welcome(chromium: Browser, lab: Lab) -> Iterator[NotebookView]:
-    """The welcome lesson in a fresh browser context, every cell run."""
-    page = chromium.new_context(viewport={"width": 1400, "height": 1000}).new_page()
-    view = NotebookView(page, lab.tree_url("notebooks/00_welcome.ipynb"), "notebooks/00_welcome.ipynb")
-    view.restart_and_run_all()
-    yield view
-    view.close()
+@pytest.fixture
+def welcome(notebooks: Notebooks) -> NotebookView:
+    """The welcome lesson in its own browser context, every cell run (shared with its lesson tests)."""
+    return notebooks.get("notebooks/00_welcome.ipynb")
 
 
 def active(page: Page) -> str:
@@ -63,9 +58,12 @@ def test_fault_panel_works_from_the_keyboard(welcome: NotebookView) -> None:
     tab_to(welcome.page, timeout)
     welcome.page.keyboard.press("Space")
     expect(timeout).to_be_checked()
+    status = widget.locator(".widget-html").nth(2)
+    shown = re.match(r"\d+", status.inner_text())
+    before = int(shown.group()) if shown else 0
     run = widget.get_by_role("button", name="Run 10 calls")
     tab_to(welcome.page, run)
     welcome.page.keyboard.press("Enter")
+    expect(status).to_have_text(re.compile(rf"^{before + 10} calls so far — "), timeout=MS)
     lines = log_lines(widget.locator(".widget-output"), 10, r"#\d+ +t= *[\d.]+s  (?:ok |ERR  TimeoutError)")
-    assert [line.split()[0] for line in lines] == [f"#{n}" for n in range(1, 11)]
-    expect(widget.locator(".widget-html").nth(2)).to_have_text(re.compile(r"^10 calls so far — "), timeout=MS)
+    assert [line.split()[0] for line in lines] == [f"#{n}" for n in range(before + 1, before + 11)]

@@ -49,8 +49,7 @@ def button(widget: Locator, name: str) -> Locator:
 def log_lines(log: Locator, count: int, pattern: str) -> list[str]:
     """Wait until the last ``count`` lines of the output ``log`` match ``pattern``; return them.
 
-    Only the last lines: ``FaultPanel``'s Reset clears its log with ``Output.clear_output()``,
-    which ipywidgets may deliver after the next run's lines, so older lines can linger.
+    Only the last lines: a panel's log keeps growing until its Reset.
     """
     line = rf"{pattern}[^\n]*"
     expect(log).to_have_text(re.compile(rf"(?:^|\n)(?:{line}\n){{{count - 1}}}{line}\n?$"), timeout=MS)
@@ -61,6 +60,18 @@ def _verdict(line: str) -> str:
     found = re.search(r"s  (ok|ERR) ", line)
     assert found, line
     return found.group(1)
+
+
+def reset_fault_panel(widget: Locator) -> None:
+    """Click Reset and wait until the learner sees an empty log and no status.
+
+    Waiting matters: the panel clears its log with ``Output.clear_output()``, which reaches
+    the browser (and comes back to the kernel) asynchronously; a Run clicked before it lands
+    can lose lines to it, or keep old ones.
+    """
+    button(widget, "Reset").click()
+    expect(widget.locator(".widget-html").nth(2)).to_have_text("", timeout=MS)
+    expect(widget.locator(".widget-output")).to_have_text("", timeout=MS)
 
 
 def fault_panel(widget: Locator) -> None:
@@ -76,20 +87,19 @@ def fault_panel(widget: Locator) -> None:
     slider_to(widget, "p(fail)", "Home")
     for _ in range(10):  # ten steps of 0.05
         slider_to(widget, "p(fail)", "ArrowRight")
-    button(widget, "Reset").click()
-    expect(status).to_have_text("", timeout=MS)
+    reset_fault_panel(widget)
     button(widget, "Run 10 calls").click()
     first = [_verdict(line) for line in log_lines(log, 10, r"#\d+ ")]
-    button(widget, "Reset").click()
+    reset_fault_panel(widget)
     button(widget, "Run 10 calls").click()
     again = [_verdict(line) for line in log_lines(log, 10, r"#\d+ ")]
     assert again == first, "the same seed must replay the same failures"
     assert set(first) == {"ok", "ERR"}, f"at p=0.5 seed 3 mixes successes and failures: {first}"
 
     checkbox(widget, "timeout").uncheck()
-    button(widget, "Reset").click()
+    reset_fault_panel(widget)
     button(widget, "Run 10 calls").click()
-    log_lines(log, 10, r"#\d+ +t= *[\d.]+s  ok ")
+    assert log_lines(log, 10, r"#\d+ +t= *[\d.]+s  ok ") == log.inner_text().rstrip("\n").splitlines()
     expect(status).to_have_text("10 calls so far — ok: 10", timeout=MS)
 
 

@@ -35,6 +35,7 @@ USERS = ("ada", "grace")
 STARTUP_S = 90
 COURSE_DIR = "faultlab-course"
 WELCOME = f"{COURSE_DIR}/notebooks/00_welcome.ipynb"
+NOTIFICATION = "@jupyterlab/apputils-extension:notification"
 
 
 def free_port() -> int:
@@ -148,15 +149,16 @@ def log_in_and_open_welcome(browser: Browser, hub: Hub, user: str) -> None:
         page.wait_for_url(re.compile(rf"/user/{user}/lab/tree/{re.escape(WELCOME)}"), timeout=STARTUP_S * 1000)
         view = NotebookView(page, None, WELCOME)
         expect(view.panel.locator(".jp-MarkdownCell h1").first).to_contain_text("Welcome")
+        settings = page.request.get(f"{hub.url}/user/{user}/lab/api/settings/{NOTIFICATION}").json()
+        assert settings["schema"]["properties"]["fetchNews"]["default"] == "false", "the course's settings apply"
         view.restart_and_run_all()
         expect(view.output_area(view.code_cells.count() - 1)).to_contain_text("hints 1 to 2")
-        NotebookView.open.remove(view)
     finally:
         page.context.close()
 
 
 def test_two_learners_get_their_own_server_and_course(hub: Hub, chromium: Browser) -> None:
-    """Two users log in, each gets a server, a pulled copy of the course and a running welcome lesson."""
+    """Two users log in; each gets a server, their own pulled course, the course's settings, a running lesson."""
     for user in USERS:
         log_in_and_open_welcome(chromium, hub, user)
     users = {u["name"]: u for u in hub.api("GET", "/users").json()}
