@@ -84,6 +84,6 @@ class FaultPanel(w.VBox):  # type: ignore[misc]
 
     def _on_reset(self, _: Any = None) -> None:
         self.lab.reset()
-        self.calls_log.clear_output()
+        self.calls_log.outputs = ()  # at once: clear_output() reaches the browser late, after the next run
         self.status.value = ""
         self.plan.value = ""

@@ -65,6 +65,6 @@ class LogStreamPanel(w.VBox):  # type: ignore[misc]
 
     def _on_reset(self, _: Any = None) -> None:
         self.lab.reset()
-        self.records.clear_output()
-        self.spans.clear_output()
+        self.records.outputs = ()
+        self.spans.outputs = ()
         self.status.value = ""
