@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 import faultlab
 from faultlab import check, hint
 from faultlab.exercises import Verdict, get_exercise, judge_exercise
@@ -143,3 +145,14 @@ def test_progress_infers_lessons_from_definitions() -> None:
     assert isinstance(table, Progress)
     assert [v.exercise_id for v in table.verdicts] == ["0.1"]
     assert table.verdicts[0].status == "incorrect"
+
+
+def test_classroom_mode_gives_only_the_gentlest_hint(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With FAULTLAB_CLASSROOM=1, hint 1 shows without a 'More:' pointer and later hints are refused."""
+    monkeypatch.setenv("FAULTLAB_CLASSROOM", "1")
+    first = repr(hint("1.1"))
+    assert first.startswith("Hint 1/1 for 1.1:")
+    assert "More:" not in first
+    assert repr(hint("1.1", 2)).startswith("! in this classroom only the first hint is shown")
+    monkeypatch.setenv("FAULTLAB_CLASSROOM", "0")
+    assert "More:" in repr(hint("1.1"))

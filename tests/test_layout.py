@@ -21,11 +21,12 @@ ALLOWED: dict[str, set[str] | None] = {
     "_report": {"_errors"},
     "world": {"_errors"},
     "labs": {"_errors", "_report", "world"},
-    "exercises": {"_errors", "_report", "world"},
+    "exercises": {"_errors", "_report", "world", "labs"},
     "grader": {"_errors", "_report", "world", "exercises", "__init__"},
     "authoring": {"_errors", "_report", "exercises"},
     "widgets": {"_errors", "_report", "world", "labs", "widgets"},
-    "__init__": {"_errors", "_report", "world", "exercises"},
+    "__init__": {"_errors", "_report", "_progress", "world", "exercises"},
+    "_progress": {"_errors", "exercises", "grader"},
     "cli": None,
 }
 
@@ -122,7 +123,7 @@ def _tree(tmp_path: Path, files: dict[str, str]) -> Path:
         (
             {"exercises/__init__.py": "", "exercises/_x.py": "import faultlab.authoring._build\n"},
             "faultlab/exercises/_x.py:1: imports faultlab.authoring._build "
-            "(exercises may import only _errors, _report, world)",
+            "(exercises may import only _errors, _report, labs, world)",
         ),
         (
             {"grader/__init__.py": "", "grader/_x.py": "from faultlab import widgets\n"},

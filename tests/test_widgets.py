@@ -95,11 +95,49 @@ def test_chain_viewer_builds_a_tree() -> None:
 
 
 def test_chain_tree_nests_groups() -> None:
-    """Exception groups become children of their node."""
+    """Exception groups become children of their node, one per member, titled with its index."""
     from faultlab import chain_record
 
     nodes = chain_tree(chain_record(ExceptionGroup("many", [TimeoutError("a")])))
-    assert nodes[0]["children"][0]["title"] == "TimeoutError: a"
+    assert nodes[0]["children"][0]["title"] == "[0] TimeoutError: a"
+
+
+def test_chain_tree_keeps_each_members_chain_under_it() -> None:
+    """A member's causes and nested members hang under that member, not beside it."""
+    from faultlab import chain_record
+
+    failure = RuntimeError("provisioning GPU on node gpu-worker-03")
+    failure.__cause__ = OSError("download interrupted")
+    group = ExceptionGroup("2 racks", [ExceptionGroup("rack a", [failure]), KeyError("n2")])
+    (outer,) = chain_tree(chain_record(group))
+    rack, bare = outer["children"]
+    assert [rack["title"], bare["title"]] == ["[0] ExceptionGroup: rack a (1 sub-exception)", "[1] KeyError: 'n2'"]
+    (member,) = rack["children"]
+    assert member["title"] == "[0] RuntimeError: provisioning GPU on node gpu-worker-03"
+    assert [c["title"] for c in member["children"]] == ["caused by OSError: download interrupted"]
+    viewer = ChainViewer(group)
+    assert viewer.tree.get_title(0) == "ExceptionGroup: 2 racks (2 sub-exceptions)"
+
+
+def test_lab_describe_shows_the_chain() -> None:
+    """A lab with describe= logs each failure through it, for instance as its one-line chain."""
+    from faultlab import format_chain_oneline
+
+    world = World.demo()
+
+    def reconcile() -> str:
+        try:
+            return world.cluster.provision_gpu("gpu-worker-01")
+        except OSError as err:
+            raise RuntimeError("provisioning GPU on node gpu-worker-01") from err
+
+    world.cluster.connect()
+    lab = FaultLab(world.cluster, "provision_gpu", reconcile, describe=format_chain_oneline)
+    lab.toggle("timeout", True)
+    lab.probability = 1.0
+    (outcome,) = lab.run(1)
+    assert outcome.result == "RuntimeError"
+    assert outcome.detail == "provisioning GPU on node gpu-worker-01: read timed out"
 
 
 def test_import_faultlab_is_headless() -> None:

@@ -29,14 +29,19 @@ from faultlab._errors import (
     FaultPlanError,
     UnknownExerciseError,
 )
-from faultlab._report import chain_html, chain_of, chain_record, show
+from faultlab._progress import progress
+from faultlab._report import chain_html, show
+from faultlab._report import chain_of as _chain_of
+from faultlab._report import chain_record as _chain_record
 from faultlab._report import format_chain as _format_chain
 from faultlab._report import format_chain_oneline as _format_chain_oneline
-from faultlab.exercises import check, guarded, hint, progress
+from faultlab.exercises import check, guarded, hint
 from faultlab.world import FaultPlan, VirtualClock, World
 
 # The chain renderers are the reference answers of lesson 03's exercises: guarded, so a
 # check can tell an answer that merely calls them.
+chain_of = guarded(_chain_of)
+chain_record = guarded(_chain_record)
 format_chain = guarded(_format_chain)
 format_chain_oneline = guarded(_format_chain_oneline)
 

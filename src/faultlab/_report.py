@@ -66,29 +66,61 @@ def _notes(exc: BaseException) -> list[str]:
     return [n if isinstance(n, str) else repr(n) for n in notes]
 
 
+#: How deep exception groups nest before the renderers stop (``traceback`` stops at 10 too).
+MAX_GROUP_DEPTH = 10
+
+
+def _indent_continuation(text: str, indent: str) -> str:
+    """Indent every line after the first, as anyhow's ``Indented`` writer does (blank ones too)."""
+    return text.replace("\n", "\n" + indent)
+
+
 def format_chain(exc: BaseException, *, types: bool = True, prefix: str = "Error: ") -> str:
     """Render ``exc`` like anyhow's ``{:?}`` as printed by ``main``.
 
-    The causes are numbered only when there are two or more, as anyhow does. With
-    ``types=True`` each link shows its exception type, which Rust cannot show but a
-    Python reader wants. Notes (``add_note``) follow their link, prefixed ``note:``.
+    The causes are numbered only when there are two or more, as anyhow does; the later
+    lines of a multi-line cause are indented under its first (7 spaces when numbered,
+    4 when not), the outermost message is not. With ``types=True`` each link shows its
+    exception type, which Rust cannot show but a Python reader wants. Notes
+    (``add_note``) follow their link, prefixed ``note:``. An exception group in the
+    chain is drawn as a tree under its link: one branch per member, each with its own
+    chain, nested groups inside their branch.
     """
+    return _format_chain(exc, types=types, prefix=prefix, depth=0)
+
+
+def _format_chain(exc: BaseException, *, types: bool, prefix: str, depth: int) -> str:
     links = chain_of(exc)
     lines = [prefix + _label(links[0], types=types)]
     lines += [f"    note: {n}" for n in _notes(links[0])]
+    lines += _group_tree(links[0], types=types, indent="", depth=depth)
     causes = links[1:]
     if causes:
         lines += ["", "Caused by:"]
         for i, cause in enumerate(causes):
             head = f"{i:>5}: " if len(causes) > 1 else "    "
-            lines.append(head + _label(cause, types=types))
-            lines += [f"{' ' * len(head)}note: {n}" for n in _notes(cause)]
-    if isinstance(exc, BaseExceptionGroup):
-        for i, sub in enumerate(exc.exceptions):
-            sub_lines = format_chain(sub, types=types, prefix="").splitlines()
-            lines.append(f"  [{i}] " + sub_lines[0])
-            lines += ["      " + line if line else "" for line in sub_lines[1:]]
+            indent = " " * len(head)
+            lines.append(head + _indent_continuation(_label(cause, types=types), indent))
+            lines += [f"{indent}note: {n}" for n in _notes(cause)]
+            lines += _group_tree(cause, types=types, indent=indent, depth=depth)
     return "\n".join(lines)
+
+
+def _group_tree(exc: BaseException, *, types: bool, indent: str, depth: int) -> list[str]:
+    """The members of a group as tree branches (``├─``, ``│``, ``└─``), each with its chain."""
+    if not isinstance(exc, BaseExceptionGroup):
+        return []
+    if depth >= MAX_GROUP_DEPTH:
+        return [f"{indent}└─ ... (groups nested more than {MAX_GROUP_DEPTH} deep)"]
+    out: list[str] = []
+    members = exc.exceptions
+    for i, sub in enumerate(members):
+        last = i == len(members) - 1
+        branch, stem = ("└─ ", "   ") if last else ("├─ ", "│  ")
+        sub_lines = _format_chain(sub, types=types, prefix="", depth=depth + 1).split("\n")
+        out.append(indent + branch + sub_lines[0])
+        out += [(indent + stem + line) if line else (indent + stem).rstrip() for line in sub_lines[1:]]
+    return out
 
 
 def format_chain_oneline(exc: BaseException, *, types: bool = False) -> str:
@@ -122,8 +154,14 @@ def chain_record(exc: BaseException) -> dict[str, Any]:
     ``{"type", "message", "fields", "notes", "chain": [...], "exceptions": [...]}``:
     ``chain`` lists the causes outermost first, each with its ``relation`` to the one
     before (``"cause"`` for ``raise ... from``, ``"context"`` for an implicit chain);
-    ``exceptions`` is present only for exception groups.
+    ``exceptions`` is present only for exception groups (on any link): each member's
+    own record, with its own chain, nested groups inside (at most ``MAX_GROUP_DEPTH``
+    deep).
     """
+    return _chain_record(exc, 0)
+
+
+def _chain_record(exc: BaseException, depth: int) -> dict[str, Any]:
     links = chain_of(exc)
 
     def one(e: BaseException) -> dict[str, Any]:
@@ -134,7 +172,7 @@ def chain_record(exc: BaseException) -> dict[str, Any]:
             "notes": _notes(e),
         }
         if isinstance(e, BaseExceptionGroup):
-            rec["exceptions"] = [chain_record(s) for s in e.exceptions]
+            rec["exceptions"] = [_chain_record(s, depth + 1) for s in e.exceptions] if depth < MAX_GROUP_DEPTH else []
         return rec
 
     record = one(links[0])
@@ -154,12 +192,16 @@ def _qualname(cls: type) -> str:
 
 def chain_html(exc: BaseException) -> str:
     """Return an HTML view of the chain; every piece of text is escaped."""
+    return _chain_html(exc, 0)
+
+
+def _chain_html(exc: BaseException, depth: int) -> str:
 
     def item(e: BaseException, relation: str) -> str:
         notes = "".join(f"<li><em>note:</em> {html.escape(n)}</li>" for n in _notes(e))
         sub = ""
-        if isinstance(e, BaseExceptionGroup):
-            sub = "".join(f"<li>{chain_html(s)}</li>" for s in e.exceptions)
+        if isinstance(e, BaseExceptionGroup) and depth < MAX_GROUP_DEPTH:
+            sub = "".join(f"<li>{_chain_html(s, depth + 1)}</li>" for s in e.exceptions)
             sub = f"<ul>{sub}</ul>"
         rel = f"<small>{relation}</small> " if relation else ""
         return (

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from faultlab.exercises import exercises, run_check
-from tests.conftest import ROOT, notebook_namespace
-from tests.answers import WRONG
+from tests.conftest import ROOT, notebook_namespace, run_cell
+from tests.answers import RIGHT, WRONG
 
 ALL = list(exercises().values())
 
@@ -50,7 +50,20 @@ def test_known_wrong_answer_fails(eid: str, why: str, source: str, status: str) 
     """A known-wrong answer, defined over the solution, gets the expected failing verdict."""
     ex = exercises()[eid]
     ns = dict(_namespace("solutions", ex.lesson))
-    exec(compile(textwrap.dedent(source), f"<wrong {eid}: {why}>", "exec"), ns)  # noqa: S102
+    run_cell(textwrap.dedent(source), f"<wrong {eid}: {why}>", ns)
     verdict = run_check(eid, ns)
     assert verdict.status == status, f"{why}: {verdict.text()}"
     assert verdict.points == 0
+
+
+RIGHT_CASES = [(eid, why, src) for eid, cases in RIGHT.items() for why, src in cases]
+
+
+@pytest.mark.parametrize(("eid", "why", "source"), RIGHT_CASES, ids=[f"{c[0]}-{c[1]}" for c in RIGHT_CASES])
+def test_right_answer_passes(eid: str, why: str, source: str) -> None:
+    """A right answer written differently from the solution, defined over the solution, passes."""
+    ex = exercises()[eid]
+    ns = dict(_namespace("solutions", ex.lesson))
+    run_cell(textwrap.dedent(source), f"<right {eid}: {why}>", ns)
+    verdict = run_check(eid, ns)
+    assert verdict.status == "passed", f"{why}: {verdict.text()}"

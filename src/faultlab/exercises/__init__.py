@@ -2,7 +2,8 @@
 
 Rule: ``faultlab.exercises`` never imports :mod:`faultlab.grader`, :mod:`faultlab.widgets`
 or :mod:`faultlab.authoring`; it may use :mod:`faultlab.world` (checks run the learner's
-code against it). The grader builds on this package, never the other way round.
+code against it) and :mod:`faultlab.labs` (lesson 07's checks lint with ``faultlab.labs.lint``).
+The grader builds on this package, never the other way round.
 
 * :class:`Exercise` — one exercise: id, title, points, hints, names, observe, judge.
 * ``lessons/`` — one module of checks per lesson (``lNN_slug.py`` with ``EXERCISES``),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -88,10 +89,22 @@ def progress(lesson: str | None = None, namespace: Mapping[str, Any] | None = No
     return Progress(tuple(judge_exercise(ex, observe_exercise(ex, namespace)) for ex in chosen))
 
 
+#: Set to 1 (by the instructor: in the JupyterHub spawner's environment, a shell profile, or
+#: the kernel's env) to show only each exercise's gentlest hint, never the later ones that
+#: spell out the answer.
+CLASSROOM_ENV = "FAULTLAB_CLASSROOM"
+
+
+def classroom_mode() -> bool:
+    """Whether hints are limited to the gentlest one (``FAULTLAB_CLASSROOM=1``)."""
+    return os.environ.get(CLASSROOM_ENV, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
 def hint(exercise_id: str, number: int = 1) -> Hint | _Message:
     """Return hint ``number`` (1 = gentlest) of an exercise.
 
-    Unknown ids and out-of-range numbers return a message saying what is valid.
+    Unknown ids and out-of-range numbers return a message saying what is valid. In classroom
+    mode (``FAULTLAB_CLASSROOM=1``) only the first hint is given.
     """
     try:
         exercise = get_exercise(exercise_id)
@@ -100,4 +113,8 @@ def hint(exercise_id: str, number: int = 1) -> Hint | _Message:
     total = len(exercise.hints)
     if isinstance(number, bool) or not isinstance(number, int) or not 1 <= number <= total:
         return _Message(f"! exercise {exercise_id} has hints 1 to {total}; got {number!r}.")
+    if classroom_mode():
+        if number > 1:
+            return _Message(f"! in this classroom only the first hint is shown: ask your instructor about {exercise_id}.")
+        return Hint(exercise_id, 1, 1, exercise.hints[0])
     return Hint(exercise_id, number, total, exercise.hints[number - 1])

@@ -23,6 +23,7 @@ import __future__
 
 import ast
 import json
+import linecache
 import os
 import sys
 import types
@@ -232,6 +233,9 @@ def select_definitions(cells: Sequence[tuple[int, str]]) -> tuple[list[Definitio
             notes.append(f"cell {number} is a %% cell magic; it is not run when grading")
             continue
         filename = f"<cell {number}>"
+        # Keep the cell's text where inspect and linecache look for it, as Jupyter does: checks
+        # that read a definition's source (lesson 07 lints it) then see what the learner wrote.
+        linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)
         try:
             tree = ast.parse(source, filename, feature_version=(3, 11))
         except SyntaxError as exc:

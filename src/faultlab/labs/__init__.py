@@ -11,6 +11,12 @@ is a plain class or function with plain-text (and SVG) output, tested without a 
 * :func:`simulate_contention`, :func:`sweep_contention`, :func:`contention_table`,
   :func:`contention_figure`, :class:`JitterLab` — many clients contending for one row:
   what backoff and jitter do to work and completion time.
+* :class:`LogStreamLab`, :class:`SequentialIds`, :func:`span_line`, :func:`virtual_ns` — serve
+  requests against a breakable model server and watch error records and spans appear, with
+  ids and timestamps fixed at the source.
+* :func:`lint`, :func:`lint_table` — ruff on a snippet, findings as (rule, line, message) rows.
+* :class:`StaticLab`, :class:`Finding` — run mypy, ruff or basedpyright on a snippet and keep
+  its findings as (rule, line) rows (lesson 05).
 
 A new lesson's lab goes in its own ``_name.py`` here and is exported below.
 """
@@ -29,23 +35,37 @@ from faultlab.labs._contention import (
     sweep_contention,
 )
 from faultlab.labs._fault_lab import FAULT_KINDS, FaultLab, Outcome
+from faultlab.labs._lint import LESSON_07_RULES, lint, lint_table
+from faultlab.labs._log_stream import LOG_STREAM_FAULTS, LogStreamLab, SequentialIds, span_line, virtual_ns
+from faultlab.labs._static import Finding, StaticLab, StaticToolError
 from faultlab.labs._timeline import RequestOutcome, RetryRunner, RetryTimeline, Span
 
 __all__ = [
     "FAULT_KINDS",
+    "LESSON_07_RULES",
+    "LOG_STREAM_FAULTS",
     "STRATEGIES",
     "STRATEGY_LABELS",
     "ContentionResult",
     "FaultLab",
     "FigureView",
+    "Finding",
     "JitterLab",
+    "LogStreamLab",
     "Outcome",
     "RequestOutcome",
     "RetryRunner",
     "RetryTimeline",
+    "SequentialIds",
     "Span",
+    "StaticLab",
+    "StaticToolError",
     "contention_figure",
     "contention_table",
+    "lint",
+    "lint_table",
     "simulate_contention",
+    "span_line",
     "sweep_contention",
+    "virtual_ns",
 ]

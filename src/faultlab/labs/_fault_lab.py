@@ -56,6 +56,8 @@ class FaultLab:
         call: Makes one call of that operation (for instance a lambda around
             ``store.get_object("models", "resnet.onnx")``); may be the learner's own
             function, so the panel shows *their* error handling at work.
+        describe: Turns a failure into its log line's text (``str`` when unset); pass
+            :func:`faultlab.format_chain_oneline` to watch the whole chain change.
     """
 
     __module__ = "faultlab.labs"
@@ -68,6 +70,7 @@ class FaultLab:
     seed: int = 0
     latency: float = 0.0
     outcomes: list[Outcome] = field(default_factory=list)
+    describe: Callable[[BaseException], str] | None = None
 
     def __post_init__(self) -> None:
         if self.operation not in self.service.operations:
@@ -119,7 +122,8 @@ class FaultLab:
             try:
                 value = self.call()
             except Exception as exc:  # noqa: BLE001 - showing every failure is the panel's job
-                outcome = Outcome(number, self.service.clock.now(), type(exc).__name__, str(exc))
+                detail = str(exc) if self.describe is None else self.describe(exc)
+                outcome = Outcome(number, self.service.clock.now(), type(exc).__name__, detail)
             else:
                 outcome = Outcome(number, self.service.clock.now(), "ok", _short(value))
             self.outcomes.append(outcome)

@@ -11,6 +11,8 @@ tests live there, and a new widget goes in its own ``_name.py`` here.
   :func:`faultlab.chain_record`).
 * :class:`RetryTimelinePanel` — inject faults, retry with your own helper, see each
   attempt, its outcome and each sleep on the virtual time axis (logic: ``RetryTimeline``).
+* :class:`LogStreamPanel` — break the model server, watch error records and spans appear
+  (logic: ``LogStreamLab``).
 * :class:`JitterLabPanel` — strategies, clients, base and cap in; the contention
   simulation's work and completion time out (logic: ``JitterLab``).
 """
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 from faultlab.widgets._chain import ChainViewer
 from faultlab.widgets._fault_panel import FaultPanel
+from faultlab.widgets._log_stream import LogStreamPanel
 from faultlab.widgets._retry import JitterLabPanel, RetryTimelinePanel
 
-__all__ = ["ChainViewer", "FaultPanel", "JitterLabPanel", "RetryTimelinePanel"]
+__all__ = ["ChainViewer", "FaultPanel", "JitterLabPanel", "LogStreamPanel", "RetryTimelinePanel"]

@@ -13,18 +13,27 @@ __all__ = ["ChainViewer", "chain_tree"]
 
 
 def chain_tree(record: dict[str, Any]) -> list[dict[str, Any]]:
-    """Flatten a :func:`~faultlab.chain_record` into tree nodes, outermost first.
+    """Turn a :func:`~faultlab.chain_record` into tree nodes, outermost link first.
 
     Each node is ``{"title", "body", "children"}``: ``title`` is ``Type: message``,
-    ``body`` lists fields and notes, ``children`` are the nodes of an exception group.
+    ``body`` lists fields and notes. An exception group's node has one child per member,
+    titled ``[i] Type: message``, whose own children are the member's group members (if
+    it is a group too) and then the links of the member's own chain: a tree, not a list.
     """
 
     def node(rec: dict[str, Any], relation: str) -> dict[str, Any]:
         prefix = {"cause": "caused by ", "context": "while handling "}.get(relation, "")
         title = f"{prefix}{rec['type']}: {rec['message']}" if rec["message"] else f"{prefix}{rec['type']}"
         body = [f"{k} = {v!r}" for k, v in rec["fields"].items()] + [f"note: {n}" for n in rec["notes"]]
-        children = [n for sub in rec.get("exceptions", []) for n in chain_tree(sub)]
-        return {"title": title, "body": body, "children": children}
+        return {
+            "title": title,
+            "body": body,
+            "children": [member(i, sub) for i, sub in enumerate(rec.get("exceptions", []))],
+        }
+
+    def member(index: int, rec: dict[str, Any]) -> dict[str, Any]:
+        head, *links = chain_tree(rec)
+        return {"title": f"[{index}] {head['title']}", "body": head["body"], "children": head["children"] + links}
 
     return [node(record, "")] + [node(link, link["relation"]) for link in record["chain"]]
 

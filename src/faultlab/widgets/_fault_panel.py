@@ -21,13 +21,23 @@ class FaultPanel(w.VBox):  # type: ignore[misc]
         operation: One of ``service.operations``.
         call: Makes one call; often the learner's own function.
         count: How many calls the *Run* button makes.
+        describe: Turns a failure into its log line (``str`` when unset), e.g.
+            :func:`faultlab.format_chain_oneline` to show each failure's whole chain.
 
     Raises:
         FaultPlanError: If ``operation`` is not an operation of ``service``.
     """
 
-    def __init__(self, service: Service, operation: str, call: Callable[[], Any], *, count: int = 10) -> None:
-        self.lab = FaultLab(service, operation, call)
+    def __init__(
+        self,
+        service: Service,
+        operation: str,
+        call: Callable[[], Any],
+        *,
+        count: int = 10,
+        describe: Callable[[BaseException], str] | None = None,
+    ) -> None:
+        self.lab = FaultLab(service, operation, call, describe=describe)
         self.count = count
         self.toggles = {
             kind: w.Checkbox(value=False, description=kind, indent=False, layout=w.Layout(width="auto"))
@@ -74,6 +84,6 @@ class FaultPanel(w.VBox):  # type: ignore[misc]
 
     def _on_reset(self, _: Any = None) -> None:
         self.lab.reset()
-        self.calls_log.clear_output()
+        self.calls_log.outputs = ()  # at once: clear_output() reaches the browser late, after the next run
         self.status.value = ""
         self.plan.value = ""

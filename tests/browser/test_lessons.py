@@ -1,0 +1,50 @@
+"""Every lesson notebook, run in JupyterLab in Chromium as a learner runs it."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.browser.jlab import Notebooks, NotebookView
+from tests.browser.widgets import DRIVERS
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.browser
+
+LESSONS = sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+def raises_exception(name: str) -> list[bool]:
+    """For each code cell of ``notebooks/name``: is it tagged ``raises-exception``?"""
+    nb = json.loads((ROOT / "notebooks" / name).read_text(encoding="utf-8"))
+    return ["raises-exception" in c["metadata"].get("tags", []) for c in nb["cells"] if c["cell_type"] == "code"]
+
+
+@pytest.fixture(params=LESSONS)
+def lesson(request: pytest.FixtureRequest, notebooks: Notebooks) -> NotebookView:
+    """A lesson opened in a fresh browser context, its kernel restarted and every cell run (once)."""
+    return notebooks.get(f"notebooks/{request.param}")
+
+
+def test_every_cell_runs_without_error(lesson: NotebookView) -> None:
+    """After Restart Kernel and Run All, every code cell has run and none shows an error."""
+    allowed = raises_exception(lesson.relpath.split("/")[-1])
+    assert lesson.code_cells.count() == len(allowed)
+    for index, may_raise in enumerate(allowed):
+        cell = lesson.code_cells.nth(index)
+        cell.scroll_into_view_if_needed()
+        errors = cell.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
+        if not may_raise:
+            assert errors.count() == 0, f"code cell {index} shows an error: {errors.all_inner_texts()}"
+
+
+def test_every_widget_responds_to_its_controls(lesson: NotebookView) -> None:
+    """Each widget of the lesson does what its controls say, as the learner sees it."""
+    widgets = lesson.widgets()
+    for title, widget in widgets:
+        assert title in DRIVERS, (
+            f"no browser driver for the widget titled {title!r}: add one to tests/browser/widgets.py"
+        )
+        widget.scroll_into_view_if_needed()
+        DRIVERS[title](widget)
