@@ -40,9 +40,9 @@ class MustUse:
 """,
         ),
         (
-            "a dataclass, inspect.stack, the traceback's 'file, line N' form",
+            "a dataclass, traceback.format_stack, the traceback's 'file, line N' form",
             '''
-import inspect
+import traceback
 import warnings
 from dataclasses import dataclass, field
 
@@ -58,8 +58,8 @@ class MustUse:
     site: str = field(default="", init=False)
 
     def __post_init__(self):
-        caller = inspect.stack(context=0)[2]  # [0] __post_init__, [1] the generated __init__
-        self.site = f'File "{caller.filename}", line {caller.lineno}'
+        # [-1] __post_init__, [-2] the generated __init__, [-3] the caller: 'File "...", line N, in ...'
+        self.site = traceback.format_stack(limit=3)[0].strip().splitlines()[0]
 
     def unwrap(self):
         self.used = True
@@ -76,7 +76,7 @@ class MustUse:
         (
             "warnings.warn_explicit, pointing the warning itself at the creation line",
             """
-import sys
+import traceback
 import warnings
 
 
@@ -86,9 +86,8 @@ class UnusedResultWarning(ResourceWarning):
 
 class MustUse:
     def __init__(self, value):
-        frame = sys._getframe(1)
         self.value, self.used = value, False
-        self.file, self.line = frame.f_code.co_filename, frame.f_lineno
+        self.file, self.line = traceback.extract_stack(limit=2)[0][:2]
 
     def unwrap(self):
         self.used = True

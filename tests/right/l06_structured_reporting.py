@@ -101,7 +101,7 @@ RIGHT = {
             """,
         ),
         (
-            "a readable key, no hash: module, type, template and walk of frames",
+            "a readable key, no hash: module, type, template and StackSummary.extract(walk_tb(...))",
             """
             import re as _re
             import traceback as _tb
@@ -109,7 +109,8 @@ RIGHT = {
             def fingerprint(exc):
                 text = _re.sub(r"(\\"[^\\"]*\\")|('[^']*')", "<s>", str(exc))
                 text = " ".join("<v>" if any(c.isdigit() for c in word) else word for word in text.split())
-                walk = "/".join(frame.f_code.co_name for frame, _ in _tb.walk_tb(exc.__traceback__))
+                # StackSummary.extract reads the frames walk_tb yields and hands back plain data
+                walk = "/".join(frame.name for frame in _tb.StackSummary.extract(_tb.walk_tb(exc.__traceback__)))
                 return f"{type(exc).__module__}.{type(exc).__qualname__} :: {text} :: {walk}"
             """,
         ),

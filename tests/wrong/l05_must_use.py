@@ -4,6 +4,7 @@
 _GUARD = """
 import sys
 import threading
+import traceback
 import warnings
 import weakref
 
@@ -14,10 +15,10 @@ class UnusedResultWarning({BASE}):
 
 class MustUse:
     def __init__(self, value):
-        caller = sys._getframe({DEPTH})
+        {CALLER}
         self._value = value
         {FLAG_INIT}
-        self._site = f"{{caller.f_code.co_filename}}:{{caller.f_lineno}}"
+        self._site = {SITE}
         {EXTRA_INIT}
 
     def unwrap(self):
@@ -37,7 +38,8 @@ class MustUse:
 
 _OK = {
     "BASE": "ResourceWarning",
-    "DEPTH": "1",
+    "CALLER": "caller = traceback.extract_stack(limit=2)[0]",
+    "SITE": 'f"{caller.filename}:{caller.lineno}"',
     "FLAG_INIT": "self._used = False",
     "EXTRA_INIT": "pass",
     "MARK": "self._used = True",
@@ -52,7 +54,7 @@ def _guard(**changes: str) -> str:
 
 
 _BOUND_FINALIZER = """
-import sys
+import traceback
 import warnings
 import weakref
 
@@ -63,9 +65,9 @@ class UnusedResultWarning(ResourceWarning):
 
 class MustUse:
     def __init__(self, value):
-        caller = sys._getframe(1)
+        caller = traceback.extract_stack(limit=2)[0]
         self._value, self._used = value, False
-        self._site = f"{caller.f_code.co_filename}:{caller.f_lineno}"
+        self._site = f"{caller.filename}:{caller.lineno}"
         weakref.finalize(self, self._check)  # the bound method keeps self alive for ever
 
     # Defaults bind the names now: the finalizer only runs at interpreter exit, after a reset.
@@ -177,7 +179,21 @@ WRONG = {
             ),
             "incorrect",
         ),
-        ("records MustUse's own line (frame 0), not the caller's", _guard(DEPTH="0"), "incorrect"),
+        (
+            "records MustUse's own line (extract_stack(limit=1)), not the caller's",
+            _guard(CALLER="caller = traceback.extract_stack(limit=1)[0]"),
+            "incorrect",
+        ),
+        (
+            "sys._getframe(1): right in plain Python, but grading refuses frame access (the prompt says so)",
+            _guard(CALLER="caller = sys._getframe(1)", SITE='f"{caller.f_code.co_filename}:{caller.f_lineno}"'),
+            "error",
+        ),
+        (
+            "inspect.stack(): frame access too, refused the same way",
+            _guard(CALLER="import inspect; caller = inspect.stack(context=0)[1]"),
+            "error",
+        ),
     ],
     "5.2": [
         (

@@ -38,9 +38,11 @@ except reads under the import path        (and a learner reading the standard li
 A few standard-library functions read a frame for their own use and hand back only
 plain data (``collections.namedtuple`` and ``typing`` read the caller's module name,
 ``traceback`` formats a traceback, ``logging`` finds the caller's line, ``asyncio`` shows a
-coroutine's state): the hook allows the event when the code object making it is one of
-those, and, for the two that hand a frame to their caller, only when that caller is
-the library's own function.
+coroutine's state, ``structlog.tracebacks.extract`` builds a dict traceback): the hook
+allows the event when the code object making it is one of those, and, for the two that
+hand a frame to their caller (``traceback.walk_tb``, ``logging.currentframe``), only when
+that caller is the library's own function (``StackSummary.extract``,
+``structlog.tracebacks.extract``, ``Logger.findCaller``).
 """
 
 from __future__ import annotations
@@ -132,7 +134,13 @@ def _allowed_frame_readers() -> tuple[dict[int, frozenset[int] | None], list[obj
     ):
         allow(func)
     summary = traceback.StackSummary
-    walkers = (summary.extract, getattr(summary, "_extract_from_extended_frame_gen", None))
+    walkers: list[object] = [summary.extract, getattr(summary, "_extract_from_extended_frame_gen", None)]
+    try:  # structlog's dict tracebacks: a Trace of strings (file, line, name, reprs of locals)
+        from structlog.tracebacks import extract as structlog_extract
+    except ImportError:
+        pass
+    else:
+        walkers.append(structlog_extract)
     allow(traceback.walk_tb, walkers)
     allow(getattr(traceback, "_walk_tb_with_full_positions", None), walkers)
     allow(logging.currentframe, [logging.Logger.findCaller])

@@ -32,16 +32,29 @@ __all__ = ["OBSERVER_MODULES", "WATCHED_STDLIB", "Fingerprint", "observer_module
 #: profiling every lesson's observers on solutions, stubs, right and wrong answers;
 #: tests/grader/test_channel.py fails when one is missing): watched deeply, like faultlab's.
 OBSERVER_MODULES = (
-    "_weakrefset", "abc", "asyncio.base_events", "asyncio.base_futures", "asyncio.coroutines",
-    "asyncio.events", "asyncio.futures", "asyncio.runners", "asyncio.selector_events", "asyncio.tasks",
-    "asyncio.unix_events", "collections", "collections.abc", "concurrent.futures._base", "contextlib",
+    "_weakrefset", "abc", "ast", "asyncio.base_events", "asyncio.base_futures", "asyncio.coroutines",
+    "asyncio.events", "asyncio.futures", "asyncio.locks", "asyncio.queues", "asyncio.runners",
+    "asyncio.selector_events", "asyncio.taskgroups", "asyncio.tasks", "asyncio.unix_events", "attr._make",
+    "attr.exceptions", "collections", "collections.abc", "concurrent.futures._base", "contextlib", "copy",
     "copyreg", "dataclasses", "enum", "functools", "http.cookiejar", "httpx._client", "httpx._config",
-    "httpx._content", "httpx._models", "httpx._multipart", "httpx._status_codes",
-    "httpx._transports.base", "httpx._transports.mock", "httpx._urlparse", "httpx._urls", "inspect",
-    "json", "json.decoder", "json.encoder", "json.scanner", "logging", "operator", "os", "pickle",
-    "random", "re", "selectors", "socket", "tenacity", "tenacity.after", "tenacity.before",
-    "tenacity.retry", "tenacity.stop", "tenacity.wait", "threading", "types", "typing",
-    "urllib.parse", "weakref",
+    "httpx._content", "httpx._models", "httpx._multipart", "httpx._status_codes", "httpx._transports.base",
+    "httpx._transports.mock", "httpx._urlparse", "httpx._urls", "inspect", "json", "json.decoder",
+    "json.encoder", "json.scanner", "linecache", "logging", "opentelemetry.attributes",
+    "opentelemetry.context", "opentelemetry.context.contextvars_context", "opentelemetry.metrics._internal",
+    "opentelemetry.sdk._shared_internal._processor_metrics",
+    "opentelemetry.sdk.environment_variables._internal", "opentelemetry.sdk.resources",
+    "opentelemetry.sdk.trace", "opentelemetry.sdk.trace._tracer_metrics", "opentelemetry.sdk.trace.export",
+    "opentelemetry.sdk.trace.export.in_memory_span_exporter", "opentelemetry.sdk.trace.id_generator",
+    "opentelemetry.sdk.trace.sampling", "opentelemetry.sdk.util", "opentelemetry.sdk.util._configurator",
+    "opentelemetry.sdk.util.instrumentation", "opentelemetry.trace", "opentelemetry.trace.propagation",
+    "opentelemetry.trace.span", "opentelemetry.trace.status", "opentelemetry.util._decorator", "operator",
+    "os", "pickle", "posixpath", "random", "re", "returns.primitives.container", "returns.result",
+    "selectors", "socket", "structlog._base", "structlog._config", "structlog._frames",
+    "structlog._log_levels", "structlog._native", "structlog.dev", "structlog.processors",
+    "structlog.testing", "structlog.tracebacks", "subprocess", "tempfile", "tenacity", "tenacity.after",
+    "tenacity.before", "tenacity.retry", "tenacity.stop", "tenacity.wait", "textwrap", "threading",
+    "traceback", "types", "typing", "typing_extensions", "urllib.error", "urllib.parse", "warnings",
+    "weakref",
 )  # fmt: skip
 
 

@@ -656,7 +656,17 @@ def _enter_sandbox(
     faulthandler.enable(file=sys.stderr)
     os.chdir(folder)
     os.environ.clear()
-    os.environ.update({"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": folder, "TMPDIR": folder, "LANG": "C.UTF-8"})
+    # FAULTLAB_SANDBOX tells a check that the audit hook is there (lesson 05's observer then
+    # leaves frame use to the hook instead of profiling for it, which the hook refuses).
+    os.environ.update(
+        {
+            "PATH": "/usr/local/bin:/usr/bin:/bin",
+            "HOME": folder,
+            "TMPDIR": folder,
+            "LANG": "C.UTF-8",
+            "FAULTLAB_SANDBOX": "1",
+        }
+    )
     tempfile.tempdir = folder
     mib = 1024 * 1024
     limits = ctx.limits

@@ -461,6 +461,9 @@ def run_submission(
     """
     send, tampered = _make_channel(channel_fd, token)
     observe = _make_observe(steps)
+    # Not a local any more: a traceback kept by the notebook may pass through this frame, and
+    # the allowed tools that render locals (capture_locals, show_locals) would show it.
+    del token
     refused = refusals or list
     changes = fingerprint.changes
     try:

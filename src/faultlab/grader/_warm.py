@@ -38,7 +38,7 @@ _WARM = (
     "logging", "logging.handlers", "math", "numbers", "operator", "pathlib", "pickle", "queue", "random",
     "re", "secrets", "selectors", "signal", "socket", "socketserver", "statistics", "string", "struct",
     "textwrap", "threading", "time", "traceback", "types", "typing", "urllib.parse", "uuid", "warnings",
-    "weakref", "zlib", "httpx", "returns.result", "tenacity", "stamina", "structlog",
+    "weakref", "zlib", "attrs", "httpx", "returns.result", "tenacity", "stamina", "structlog",
 )  # fmt: skip
 
 # faultlab packages for authors, the command line and notebooks, never needed in a
@@ -58,6 +58,10 @@ def _faultlab_modules(path: Sequence[str], prefix: str) -> Iterator[str]:
             yield from _faultlab_modules(module.__path__, info.name + ".")
 
 
+class _Finalizable:
+    """Something a weak reference can point at."""
+
+
 def warm_up() -> list[str]:
     """Import every faultlab module and the usual notebook imports; return faultlab's names.
 
@@ -75,8 +79,11 @@ def warm_up() -> list[str]:
     # Globals the standard library sets on first use, set now so that first use in a
     # sandbox does not look like a change to the fingerprint.
     import asyncio
+    import weakref
 
     asyncio.get_event_loop_policy()
+    # weakref.finalize sets two class attributes on first use (_registered_with_atexit, _dirty).
+    weakref.finalize(_Finalizable(), int)
     return sorted(n for n in sys.modules if n == "faultlab" or n.startswith("faultlab."))
 
 

@@ -8,10 +8,17 @@ subprocess nor the network. The lesson runs the tools; the exercises test what t
 from __future__ import annotations
 
 import asyncio
+import collections
 import gc
 import inspect
+import logging
+import os
 import re
+import sys
 import threading
+import traceback
+import types
+import typing
 import warnings
 from collections.abc import Callable, Coroutine
 from typing import Any
@@ -50,12 +57,57 @@ def _warned(record: list[warnings.WarningMessage], category: type) -> list[dict[
     return out
 
 
+# Grading refuses frame access (docs/grading.md): in `faultlab grade` the sandbox's audit hook
+# raises at sys._getframe() unless the caller is one of the standard library's functions that
+# return plain data. In a notebook nothing refuses it, so the check profiles the guard's calls
+# and reports the same refusal, for one verdict in both places.
+_FRAME_CALLS = (sys._getframe, sys._current_frames)
+_REFUSAL = "used sys._getframe() (frame access), which grading does not allow"
+
+
+def _frame_readers() -> frozenset[types.CodeType]:
+    funcs: tuple[object, ...] = (
+        traceback.extract_stack,
+        traceback.format_stack,
+        traceback.print_stack,
+        logging.currentframe,
+        collections.namedtuple,
+        getattr(typing, "_caller", None),
+    )
+    codes = (getattr(f, "__code__", None) for f in funcs)
+    return frozenset(code for code in codes if isinstance(code, types.CodeType))
+
+
+def _refused_frame_use(run: Callable[[], Any]) -> tuple[Callable[[], Any], list[str]]:
+    """``run``, profiled for frame access where nothing refuses it (a notebook, a test)."""
+    used: list[str] = []
+    if os.environ.get("FAULTLAB_SANDBOX") == "1" or sys.getprofile() is not None:
+        return run, used  # the audit hook refuses it there; never replace someone's profiler
+    readers = _frame_readers()
+
+    def profile(frame: types.FrameType, event: str, arg: object) -> None:
+        if event == "c_call" and arg in _FRAME_CALLS and frame.f_code not in readers:
+            used.append(_REFUSAL)
+
+    def profiled() -> Any:
+        sys.setprofile(profile)
+        try:
+            return run()
+        finally:
+            sys.setprofile(None)
+
+    return profiled, used
+
+
 def _scenario(run: Callable[[], Any], category: type) -> dict[str, Any]:
     """Run one use of the guard with every warning recorded, collecting garbage at the end."""
+    run, frames = _refused_frame_use(run)
     with warnings.catch_warnings(record=True) as record:
         warnings.simplefilter("always")
         try:
             value = run()
+            if frames:
+                raise PermissionError(frames[0])
         except BaseException as exc:  # noqa: BLE001 - the learner's error is an observation
             gc.collect()
             return {"raised": describe(exc), "warnings": _warned(record, category)}
@@ -71,7 +123,7 @@ def _observe_guard(probe: Probe) -> dict[str, Any]:
     }
     if not isinstance(category, type):
         return out
-    space: dict[str, Any] = {"MustUse": must_use}
+    space: dict[str, Any] = {"MustUse": must_use, "__name__": "faultlab.exercises.lessons.deploy"}
     exec(compile(_MAKERS, _SITE, "exec"), space)  # noqa: S102 - our own code, fixed text
     make_a, make_b = space["make_a"], space["make_b"]
 
@@ -545,8 +597,9 @@ EXERCISES = (
         hints=(
             "Keep a per-instance flag, set by unwrap() and ignore(). When the object is collected, "
             "warn if the flag is still unset: __del__ is the simplest place; weakref.finalize works too.",
-            "Record where the value was made in __init__: sys._getframe(1) (or traceback.extract_stack()) "
-            "gives the caller's f_code.co_filename and f_lineno; put 'created at {file}:{line}' in the message.",
+            "Record where the value was made in __init__: traceback.extract_stack(limit=2)[0] is the "
+            "caller's line, with .filename and .lineno; put 'created at {file}:{line}' in the message. "
+            "Grading refuses frame access (sys._getframe, inspect.stack, inspect.currentframe).",
             "A weakref.finalize callback must not hold the object itself (no bound method, no self in its "
             "arguments): share a small mutable state object instead, or the object is never collected. "
             "A threading.local flag is invisible to other threads: use a plain attribute.",
