@@ -4,7 +4,7 @@ Every attacker starts from the unsolved stub of lesson 01 and adds one cell, as 
 who has read the grader would. One class is graded once (bubblewrap required, two jobs);
 each test reads its attacker's verdicts. A last learner uses, in a correct answer, the
 standard-library features that read frames for their own use (logging, traceback,
-namedtuple, asyncio): they must not be refused.
+namedtuple, asyncio, structlog's dict tracebacks): they must not be refused.
 """
 
 from __future__ import annotations
@@ -126,6 +126,9 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> Batch:
             "try:\n    raise ValueError('demo')\nexcept ValueError:\n"
             "    log.exception('caught')\n    TEXT = traceback.format_exc()\n"
             "    FRAMES = traceback.StackSummary.extract(traceback.walk_tb(sys.exc_info()[2]))\n"
+            "    import structlog.tracebacks\n"
+            "    TRACE = structlog.tracebacks.extract(*sys.exc_info(), show_locals=True)\n"
+            "    WHERE = traceback.extract_stack(limit=1)[0]\n"
             "asyncio.run(asyncio.sleep(0))\n"
             "import xml.dom.minidom, tenacity.asyncio\n",  # not imported by the worker: read from disk
         ],
@@ -205,7 +208,7 @@ def test_rebinding_what_the_checks_use_is_tampering(batch: Batch, learner: str) 
 
 
 def test_standard_library_frame_readers_are_allowed(batch: Batch) -> None:
-    """logging, traceback formatting, namedtuple and asyncio in a correct answer: full marks, nothing refused."""
+    """logging, traceback, namedtuple, asyncio, structlog in a correct answer: full marks, nothing refused."""
     record = batch.of("honest_logger")
     assert record["score"] == record["max_score"], record
     feedback = (batch.out / "feedback" / "honest_logger" / "01_typed_errors.md").read_text(encoding="utf-8")

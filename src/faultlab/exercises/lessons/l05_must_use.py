@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import contextlib
 import gc
 import inspect
 import logging
@@ -20,7 +21,7 @@ import traceback
 import types
 import typing
 import warnings
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterator
 from typing import Any
 
 from faultlab.exercises._exercise import Exercise
@@ -65,53 +66,64 @@ _FRAME_CALLS = (sys._getframe, sys._current_frames)
 _REFUSAL = "used sys._getframe() (frame access), which grading does not allow"
 
 
-def _frame_readers() -> frozenset[types.CodeType]:
+def _frame_readers() -> dict[types.CodeType, frozenset[types.CodeType] | None]:
+    """The grader's allowed frame readers that a guard may use: code -> allowed callers (None: any)."""
     funcs: tuple[object, ...] = (
         traceback.extract_stack,
         traceback.format_stack,
         traceback.print_stack,
-        logging.currentframe,
         collections.namedtuple,
         getattr(typing, "_caller", None),
     )
     codes = (getattr(f, "__code__", None) for f in funcs)
-    return frozenset(code for code in codes if isinstance(code, types.CodeType))
+    readers: dict[types.CodeType, frozenset[types.CodeType] | None] = {
+        code: None for code in codes if isinstance(code, types.CodeType)
+    }
+    # logging finds the caller's line with currentframe(), which returns a frame: only for findCaller.
+    readers[logging.currentframe.__code__] = frozenset({logging.Logger.findCaller.__code__})
+    return readers
 
 
-def _refused_frame_use(run: Callable[[], Any]) -> tuple[Callable[[], Any], list[str]]:
-    """``run``, profiled for frame access where nothing refuses it (a notebook, a test)."""
-    used: list[str] = []
+@contextlib.contextmanager
+def _refusing_frames(used: list[str]) -> Iterator[None]:
+    """Record frame access where nothing refuses it (a notebook, a test), as the grader refuses it."""
     if os.environ.get("FAULTLAB_SANDBOX") == "1" or sys.getprofile() is not None:
-        return run, used  # the audit hook refuses it there; never replace someone's profiler
+        yield  # the audit hook refuses it there; never replace someone's profiler
+        return
     readers = _frame_readers()
 
     def profile(frame: types.FrameType, event: str, arg: object) -> None:
-        if event == "c_call" and arg in _FRAME_CALLS and frame.f_code not in readers:
-            used.append(_REFUSAL)
+        if event != "c_call" or arg not in _FRAME_CALLS:
+            return
+        code = frame.f_code
+        if code in readers:
+            callers = readers[code]
+            back = frame.f_back
+            if callers is None or (back is not None and back.f_code in callers):
+                return
+        used.append(_REFUSAL)
 
-    def profiled() -> Any:
-        sys.setprofile(profile)
-        try:
-            return run()
-        finally:
-            sys.setprofile(None)
-
-    return profiled, used
+    sys.setprofile(profile)
+    try:
+        yield
+    finally:
+        sys.setprofile(None)
 
 
 def _scenario(run: Callable[[], Any], category: type) -> dict[str, Any]:
     """Run one use of the guard with every warning recorded, collecting garbage at the end."""
-    run, frames = _refused_frame_use(run)
+    frames: list[str] = []
     with warnings.catch_warnings(record=True) as record:
         warnings.simplefilter("always")
         try:
-            value = run()
+            with _refusing_frames(frames):
+                value = run()
+                gc.collect()
             if frames:
                 raise PermissionError(frames[0])
         except BaseException as exc:  # noqa: BLE001 - the learner's error is an observation
             gc.collect()
             return {"raised": describe(exc), "warnings": _warned(record, category)}
-        gc.collect()
     return {"returned": jsonable(value), "warnings": _warned(record, category)}
 
 
