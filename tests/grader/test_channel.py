@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 from faultlab.exercises import exercises
-from faultlab.grader._integrity import OBSERVER_MODULES
+from faultlab.grader._integrity import OBSERVER_MODULES, SETTINGS
 from faultlab.grader._submission import _make_channel, _make_observe, execute_definitions, select_definitions
 from faultlab.grader._warm import prepare, warm_up
 from tests.answers import RIGHT, WRONG
@@ -101,9 +101,11 @@ def test_every_module_the_observers_run_is_watched(observed: set[str]) -> None:
     assert "faultlab.exercises._observe" in observed
 
 
-def _lazy(module: types.ModuleType, value: object) -> bool:
-    """Globals a library sets on first use, which the fingerprint leaves out (docs/grading.md)."""
-    return not module.__name__.startswith("faultlab") and (value is None or isinstance(value, re.Pattern))
+def _lazy(module: types.ModuleType, key: str, value: object) -> bool:
+    """Globals a library sets on first use or exists to set, which the fingerprint leaves out (docs/grading.md)."""
+    if module.__name__.startswith("faultlab"):
+        return False
+    return value is None or isinstance(value, re.Pattern) or key in SETTINGS.get(module.__name__, ())
 
 
 def _patch_everything(modules: list[str]) -> dict[str, Any]:
@@ -141,7 +143,7 @@ def _patch_everything(modules: list[str]) -> dict[str, Any]:
         if module is None:
             continue
         for key, value in list(vars(module).items()):
-            if key in {"__warningregistry__", "_", "__slotnames__"} or _lazy(module, value):
+            if key in {"__warningregistry__", "_", "__slotnames__"} or _lazy(module, key, value):
                 continue
             attempt(module, key, f"{name}.{key}")
         for value in list(vars(module).values()):

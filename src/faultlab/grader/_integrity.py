@@ -26,7 +26,7 @@ from collections.abc import Iterable, Mapping
 from itertools import chain
 from typing import Any
 
-__all__ = ["OBSERVER_MODULES", "WATCHED_STDLIB", "Fingerprint", "observer_modules"]
+__all__ = ["OBSERVER_MODULES", "SETTINGS", "WATCHED_STDLIB", "Fingerprint", "observer_modules"]
 
 #: Modules besides faultlab's whose code the observers and the channel run (found by
 #: profiling every lesson's observers on solutions, stubs, right and wrong answers;
@@ -56,6 +56,16 @@ OBSERVER_MODULES = (
     "traceback", "types", "typing", "typing_extensions", "urllib.error", "urllib.parse", "warnings",
     "weakref",
 )  # fmt: skip
+
+
+#: Globals of those modules that their library's own API exists to change, so honest code
+#: changes them and leaves them changed (``logging.captureWarnings(True)`` sets
+#: ``warnings.showwarning``; ``warnings.catch_warnings`` swaps all three while it is open):
+#: not watched. Harmless to the checks: the observers record warnings inside their own
+#: ``catch_warnings(record=True)``, which sets each of them for its duration.
+SETTINGS: Mapping[str, frozenset[str]] = {
+    "warnings": frozenset({"_showwarnmsg_impl", "filters", "showwarning"}),
+}
 
 
 def observer_modules() -> list[str]:
@@ -176,6 +186,7 @@ class Fingerprint:
         self._seen.add(id(mapping))
         loose = is_module and label.split(".")[0] != "faultlab"
         lazy = frozenset(k for k, v in mapping.items() if loose and (v is None or isinstance(v, re.Pattern)))
+        lazy |= SETTINGS.get(label, frozenset()) if is_module else frozenset()
         ids = {k: id(v) for k, v in mapping.items() if k not in _IGNORED and k not in lazy}
         if loose:
             self._loose[len(self._dicts)] = lazy

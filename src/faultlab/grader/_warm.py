@@ -79,11 +79,14 @@ def warm_up() -> list[str]:
     # Globals the standard library sets on first use, set now so that first use in a
     # sandbox does not look like a change to the fingerprint.
     import asyncio
+    import tempfile
     import weakref
 
     asyncio.get_event_loop_policy()
     # weakref.finalize sets two class attributes on first use (_registered_with_atexit, _dirty).
     weakref.finalize(_Finalizable(), int)
+    # tempfile makes its name generator (_name_sequence) on first use; a check may make a temporary file.
+    tempfile._get_candidate_names()  # type: ignore[attr-defined]
     return sorted(n for n in sys.modules if n == "faultlab" or n.startswith("faultlab."))
 
 
