@@ -38,7 +38,7 @@ _WARM = (
     "logging", "logging.handlers", "math", "numbers", "operator", "pathlib", "pickle", "queue", "random",
     "re", "secrets", "selectors", "signal", "socket", "socketserver", "statistics", "string", "struct",
     "textwrap", "threading", "time", "traceback", "types", "typing", "urllib.parse", "uuid", "warnings",
-    "weakref", "zlib", "attrs", "httpx", "returns.result", "tenacity", "stamina", "structlog",
+    "weakref", "zlib", "httpx", "returns.result", "tenacity", "stamina", "structlog",
 )  # fmt: skip
 
 # faultlab packages for authors, the command line and notebooks, never needed in a
