@@ -1239,8 +1239,9 @@ EXERCISES = (
         hints=(
             "The ceiling of retry n is min(cap, base * 2 ** (n - 1)). Full jitter draws anywhere in [0, ceiling]; "
             "equal jitter keeps half and draws the other half: ceiling / 2 + rng.uniform(0, ceiling / 2).",
-            "Clamp first, then draw: rng.uniform(0, min(cap, ...)). Drawing first and clamping after puts every "
-            "client exactly at the cap once the exponential passes it: the herd is back.",
+            "Full and equal jitter: clamp the ceiling first, then draw: rng.uniform(0, min(cap, ...)). Drawing "
+            "first and clamping after puts every client exactly at the cap once the exponential passes it. "
+            "Decorrelated jitter is the exception: its formula draws, then clamps.",
             "2 ** 1999 is an int too large for a float: cap the exponent (min(n - 1, 1000)) before multiplying. "
             "Decorrelated: min(cap, rng.uniform(base, previous * 3)), one draw per call.",
         ),
@@ -1289,7 +1290,8 @@ EXERCISES = (
         title="aretry: the async twin",
         points=3,
         hints=(
-            "Same loop as retry, in an `async def`, with `await op()` and `await sleep(delay)`.",
+            "Same loop as retry, in an `async def`, with `await op()` and `await sleep(delay)`: the sleep "
+            "you are given, never time.sleep (it blocks the event loop, and cannot be cancelled).",
             "asyncio.CancelledError is a BaseException, not an Exception: `except Exception` already lets "
             "cancellation through. Don't catch it around the sleep either.",
         ),
@@ -1336,7 +1338,8 @@ EXERCISES = (
         title="tenacity, configured safely",
         points=2,
         hints=(
-            "tenacity.Retrying(...) with four explicit settings: stop, wait, retry and reraise; plus sleep=sleep.",
+            "tenacity.Retrying(...) with four explicit settings: stop, wait, retry and reraise; plus sleep=sleep. "
+            "Left out, they default to stop_never, wait_none, retry on every exception, and a RetryError wrapper.",
             "stop=stop_after_attempt(5) | stop_after_delay(30), wait=wait_random_exponential(multiplier=0.1, "
             "max=5), retry=retry_if_exception(is_transient), reraise=True.",
         ),
