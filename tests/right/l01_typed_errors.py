@@ -243,18 +243,17 @@ def fetch(store, bucket, key, *, principal="admin", timeout=30.0):
     ],
     "1.4": [
         (
-            "positional patterns after setting __match_args__ on a plain NotFound",
+            "positional patterns, __match_args__ in a plain NotFound's body",
             """
             class NotFound(StorageError, LookupError):
+                __match_args__ = ("bucket", "key")
+
                 def __init__(self, bucket, key):
                     super().__init__(bucket, key)
                     self.bucket, self.key = bucket, key
 
                 def __str__(self):
                     return f"object not found: {self.bucket}/{self.key}"
-
-
-            NotFound.__match_args__ = ("bucket", "key")
 
 
             def explain(exc):
@@ -284,6 +283,43 @@ def fetch(store, bucket, key, *, principal="admin", timeout=30.0):
                 if isinstance(exc, (TimeoutError, ConnectionError)):
                     return "transient: retry"
                 return "bug: " + type(exc).__name__
+            """,
+        ),
+    ],
+}
+
+# Right, and passes in the notebook, but `faultlab grade` skips the bare attribute assignment
+# (it runs only definitions and plain-name assignments: issue 8, section 3), so it gets 'error'
+# there. Move it into RIGHT["1.4"] when the grader runs what the notebook runs.
+PENDING_GRADER = {
+    "1.4": [
+        (
+            "positional patterns after setting __match_args__ on a plain NotFound, on its own line",
+            """
+            class NotFound(StorageError, LookupError):
+                def __init__(self, bucket, key):
+                    super().__init__(bucket, key)
+                    self.bucket, self.key = bucket, key
+
+                def __str__(self):
+                    return f"object not found: {self.bucket}/{self.key}"
+
+
+            NotFound.__match_args__ = ("bucket", "key")
+
+
+            def explain(exc):
+                match exc:
+                    case NotFound(bucket, key):
+                        return f"missing: {bucket}/{key}"
+                    case PermissionDenied(principal=who, resource=what):
+                        return f"ask an admin to grant {who} access to {what}"
+                    case QuotaExceeded(used_bytes=used, limit_bytes=limit):
+                        return f"free {used - limit} bytes"
+                    case TimeoutError() | ConnectionError():
+                        return "transient: retry"
+                    case _:
+                        return f"bug: {type(exc).__name__}"
             """,
         ),
     ],

@@ -46,8 +46,10 @@ def _short(type_name: Any) -> str:
 
 
 def _seconds(value: Any) -> Any:
-    """A requested delay as plain data (tenacity passes a float subclass)."""
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else jsonable(value)
+    """A requested delay as plain data (tenacity passes a float subclass; NaN and infinities become text)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return jsonable(float(value))
+    return jsonable(value)
 
 
 def _number(value: Any) -> bool:
@@ -323,8 +325,8 @@ class _Scenario:
         return {
             "outcome": outcome,
             "calls": len(self.store.calls),
-            "sleeps": list(self.clock.sleeps),
-            "now": self.clock.now(),
+            "sleeps": [_seconds(s) for s in self.clock.sleeps],
+            "now": _seconds(self.clock.now()),
             "same_object": same,
         }
 
