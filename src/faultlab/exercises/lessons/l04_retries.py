@@ -780,15 +780,6 @@ def _judge_quota(data: dict[str, Any]) -> None:
             expected=f"{grants} × {cost}, then 0, with 0 tokens left",
             got=f"{len(granted)} grant(s) of {sorted(set(granted))}, then {show(refused)}, {show(left)} left",
         )
-    outcome = data["costs"]
-    *taken, left = returned(outcome)
-    expect(
-        taken == [20, 20, 0] and left == 10,
-        f"{outcome['call']}: use the costs passed in, not botocore's defaults: two timeouts of 20, then 10 "
-        "tokens are too few and acquire() returns 0",
-        expected="[20, 20, 0], 10 left",
-        got=f"{show(taken)}, {show(left)} left",
-    )
     outcome = data["odd"]
     steps = returned(outcome)
     want_odd = [5, 5, 5, 5, 0, 0, 3, 4]
@@ -798,6 +789,15 @@ def _judge_quota(data: dict[str, Any]) -> None:
         "below 0. Compare the cost with what is left before taking it",
         expected=show(want_odd),
         got=show(steps),
+    )
+    outcome = data["costs"]
+    *taken, left = returned(outcome)
+    expect(
+        taken == [20, 20, 0] and left == 10,
+        f"{outcome['call']}: use the costs passed in, not botocore's defaults: two timeouts of 20, then 10 "
+        "tokens are too few and acquire() returns 0",
+        expected="[20, 20, 0], 10 left",
+        got=f"{show(taken)}, {show(left)} left",
     )
     outcome = data["refunds"]
     steps = returned(outcome)
