@@ -25,7 +25,8 @@ ALLOWED: dict[str, set[str] | None] = {
     "grader": {"_errors", "_report", "world", "exercises", "__init__"},
     "authoring": {"_errors", "_report", "exercises"},
     "widgets": {"_errors", "_report", "world", "labs", "widgets"},
-    "__init__": {"_errors", "_report", "world", "exercises"},
+    "__init__": {"_errors", "_report", "_progress", "world", "exercises"},
+    "_progress": {"_errors", "exercises", "grader"},
     "cli": None,
 }
 

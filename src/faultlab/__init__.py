@@ -29,10 +29,11 @@ from faultlab._errors import (
     FaultPlanError,
     UnknownExerciseError,
 )
+from faultlab._progress import progress
 from faultlab._report import chain_html, chain_of, chain_record, show
 from faultlab._report import format_chain as _format_chain
 from faultlab._report import format_chain_oneline as _format_chain_oneline
-from faultlab.exercises import check, guarded, hint, progress
+from faultlab.exercises import check, guarded, hint
 from faultlab.world import FaultPlan, VirtualClock, World
 
 # The chain renderers are the reference answers of lesson 03's exercises: guarded, so a

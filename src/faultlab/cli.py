@@ -1,4 +1,4 @@
-"""The ``faultlab`` command line: ``build``, ``execute``, ``list``, ``hint``, ``check``, ``grade``, ``release``.
+"""The ``faultlab`` command line: build, execute, list, hint, check, progress, grade, release.
 
 Every failure a user can cause prints one line naming the problem and exits 2;
 faultlab never shows its own traceback for bad input.
@@ -128,6 +128,13 @@ def _check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _progress(args: argparse.Namespace) -> int:
+    from faultlab.grader import course_progress
+
+    print(repr(course_progress(args.dir, timeout=args.timeout)))
+    return 0
+
+
 def _release(args: argparse.Namespace) -> int:
     from faultlab.authoring._release import release
 
@@ -220,6 +227,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--timeout", type=_seconds, default=10.0, metavar="SECONDS", help="wall-clock limit per check (default 10)"
     )
     p.set_defaults(func=_check)
+    p = sub.add_parser(
+        "progress",
+        help="every exercise of the course: passed, incorrect, not attempted; and what to do next",
+        description="Grade the exercise notebooks in DIR as saved (in a sandbox, like `faultlab check`; "
+        "nothing is modified) and show every exercise of every lesson with a progress bar.",
+    )
+    p.add_argument("dir", nargs="?", default="exercises", metavar="DIR", help="default: exercises")
+    p.add_argument("--timeout", type=float, default=10.0, help="seconds for each exercise's check (default 10)")
+    p.set_defaults(func=_progress)
     p = sub.add_parser("release", help="write the student bundle (no solutions, nothing private)")
     p.add_argument("dir", metavar="DIR", help="a new or empty folder")
     p.add_argument("--root", default=".", help="the course folder (default: current folder)")

@@ -17,16 +17,16 @@ and the message shows both verdicts.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
+import subprocess
+import sys
 import textwrap
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-import nbclient
 import nbformat
 import pytest
 
@@ -35,8 +35,6 @@ from faultlab.grader import grade
 from tests.answers import RIGHT, WRONG
 from tests.conftest import ROOT
 
-# One kernel per lesson, a few lessons at once.
-_CONCURRENT_KERNELS = 3
 _VERDICT = re.compile(r"^\S+ (\d+\.\d+) \[(\d+)/(\d+)\] (passed|incorrect|not attempted|error)\b")
 
 
@@ -115,48 +113,6 @@ def _kernel_status(nb: Any, exercise: str) -> tuple[str, str]:
     return "no-check-cell", ""
 
 
-async def _run_lesson(names: list[str], notebooks: dict[str, Any], workdir: Path) -> None:
-    """Run one lesson's answer notebooks in turn in one kernel, reset between them.
-
-    ``%reset -f`` empties the namespace (as a fresh kernel would have it) but keeps imported
-    modules, which is what a learner's kernel holds too; a kernel that dies is replaced.
-    """
-    client = nbclient.NotebookClient(
-        nbformat.v4.new_notebook(),
-        timeout=60,
-        kernel_name="python3",
-        allow_errors=True,
-        resources={"metadata": {"path": str(workdir)}},
-    )
-    reset = nbformat.v4.new_code_cell("%reset -f")
-    pending = list(names)
-    while pending:
-        async with client.async_setup_kernel():
-            while pending:
-                name = pending.pop(0)
-                client.nb = notebooks[name]
-                try:
-                    await client.async_execute_cell(reset, 0)
-                    for index, cell in enumerate(client.nb.cells):
-                        if cell.cell_type == "code":
-                            await client.async_execute_cell(cell, index)
-                except (nbclient.exceptions.DeadKernelError, nbclient.exceptions.CellTimeoutError):
-                    break  # this notebook's check cell stays without output: "unreadable"
-
-
-async def _execute_all(cases: list[Case], notebooks: dict[str, Any], workdir: Path) -> None:
-    gate = asyncio.Semaphore(_CONCURRENT_KERNELS)
-    lessons: dict[str, list[str]] = {}
-    for case in cases:
-        lessons.setdefault(case.lesson, []).append(case.name)
-
-    async def run(names: list[str]) -> None:
-        async with gate:
-            await _run_lesson(names, notebooks, workdir)
-
-    await asyncio.gather(*(run(names) for names in lessons.values()))
-
-
 @cache
 def _results(tmp: str) -> dict[str, dict[str, tuple[str, str]]]:
     """Run every case down both paths once."""
@@ -175,7 +131,25 @@ def run_cases(cases: list[Case], base: Path) -> dict[str, dict[str, tuple[str, s
     # generous: by the last case this process maps close to 1 GB (kernels, threads), and sandboxes fork from it
     summary = grade([str(klass)], out, timeout=30, memory_mb=4096)
     graded = {(s.learner, r.id): (r.status, r.message) for s in summary.submissions for r in s.exercises}
-    asyncio.run(_execute_all(cases, notebooks, work))
+    # The kernels run from a child process: their clients and threads would otherwise grow
+    # this one (the grader tests that follow measure its address space).
+    lessons: dict[str, list[str]] = {}
+    for case in cases:
+        path = work / f"{case.name}.ipynb"
+        nbformat.write(notebooks[case.name], path)
+        lessons.setdefault(case.lesson, []).append(str(path))
+    manifest = work / "manifest.json"
+    manifest.write_text(json.dumps(list(lessons.values())), encoding="utf-8")
+    done = subprocess.run(  # noqa: S603 - our own test helper
+        [sys.executable, "-m", "tests.exercises._kernels", str(manifest)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=1800,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    notebooks = {case.name: nbformat.read(work / f"{case.name}.ipynb", as_version=4) for case in cases}
     results = {}
     for case in cases:
         results[case.name] = {

@@ -11,14 +11,13 @@ Rule: ``faultlab.authoring`` is for course authors and the command line. It may 
   normalised (``faultlab execute``).
 * :func:`release` — the student bundle, without solutions (``faultlab release``).
 * :func:`read_notebook`, :func:`dumps_notebook` — notebook I/O with clear errors.
-* :func:`environment_yml` — ``environment.yml`` from the lock file (``make lock``).
+* ``python -m faultlab.authoring._envfile`` — ``environment.yml`` from the lock file (``make lock``).
 """
 
 from __future__ import annotations
 
 from faultlab._errors import MarkerError, NotebookError
 from faultlab.authoring._build import BuildReport, Region, build_notebook, build_tree, find_regions, regions_of
-from faultlab.authoring._envfile import environment_yml, lock_pins
 from faultlab.authoring._execute import execute_notebook, normalise
 from faultlab.authoring._notebook import dumps_notebook, read_notebook
 from faultlab.authoring._release import ReleaseError, release, student_readme
@@ -32,10 +31,8 @@ __all__ = [
     "build_notebook",
     "build_tree",
     "dumps_notebook",
-    "environment_yml",
     "execute_notebook",
     "find_regions",
-    "lock_pins",
     "normalise",
     "read_notebook",
     "regions_of",

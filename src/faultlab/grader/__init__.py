@@ -40,16 +40,19 @@ from __future__ import annotations
 from faultlab._errors import GradingError
 from faultlab.exercises import Fail, Probe, describe, expect, is_a, jsonable, raised, returned
 from faultlab.exercises._judge import show
+from faultlab.grader._course import CourseProgress, course_progress
 from faultlab.grader._discover import discover
 from faultlab.grader._extra import ExtraCheck, load_extra_checks
 from faultlab.grader._grade import GradeSummary, grade
 
 __all__ = [
+    "CourseProgress",
     "ExtraCheck",
     "Fail",
     "GradeSummary",
     "GradingError",
     "Probe",
+    "course_progress",
     "describe",
     "discover",
     "expect",

@@ -1,8 +1,10 @@
-"""The grader's progress bar, drawn only on a terminal."""
+"""The grader's progress bar (tqdm), drawn only on a terminal."""
 
 from __future__ import annotations
 
 from typing import TextIO
+
+from tqdm import tqdm
 
 __all__ = ["ProgressBar"]
 
@@ -11,9 +13,21 @@ class ProgressBar:
     """One line, redrawn as each notebook finishes; silent unless the stream is a terminal."""
 
     def __init__(self, total: int, stream: TextIO | None) -> None:
+        # Fixed width, height and ASCII: a terminal that reports no size (a pty, some CI
+        # runners) would otherwise make tqdm draw nothing, and a non-UTF-8 one disable it.
         self.total = total
         self.done = 0
-        self.stream = stream if stream is not None and _isatty(stream) and total > 1 else None
+        shown = stream is not None and _isatty(stream) and total > 1
+        self.bar = tqdm(
+            total=total,
+            file=stream,
+            desc="grading",
+            unit="notebook",
+            disable=not shown,
+            ncols=100,
+            nrows=50,
+            ascii=True,
+        )
 
     def step(self, label: str) -> None:
         """Count one finished notebook and redraw the bar (on a terminal only).
@@ -22,15 +36,10 @@ class ProgressBar:
             Nothing.
         """
         self.done += 1
-        if self.stream is None:
-            return
-        width = 30
-        filled = width * self.done // self.total
-        bar = "#" * filled + "-" * (width - filled)
-        self.stream.write(f"\rgrading [{bar}] {self.done}/{self.total} {label[:40]:<40}")
+        self.bar.set_postfix_str(label[:40], refresh=False)
+        self.bar.update(1)
         if self.done == self.total:
-            self.stream.write("\n")
-        self.stream.flush()
+            self.bar.close()
 
 
 def _isatty(stream: TextIO) -> bool:
