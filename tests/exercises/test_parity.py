@@ -128,8 +128,7 @@ def run_cases(cases: list[Case], base: Path) -> dict[str, dict[str, tuple[str, s
         folder = klass / case.name
         folder.mkdir(parents=True)
         nbformat.write(notebooks[case.name], folder / f"{case.lesson}.ipynb")
-    # generous: by the last case this process maps close to 1 GB (kernels, threads), and sandboxes fork from it
-    summary = grade([str(klass)], out, timeout=30, memory_mb=4096)
+    summary = grade([str(klass)], out, timeout=30)
     graded = {(s.learner, r.id): (r.status, r.message) for s in summary.submissions for r in s.exercises}
     # The kernels run from a child process: their clients and threads would otherwise grow
     # this one (the grader tests that follow measure its address space).
