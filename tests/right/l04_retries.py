@@ -88,6 +88,12 @@ RIGHT = {
                         history.append(f"attempt {len(history) + 1}/{attempts}: {type(exc).__name__}: {exc}")
                         raise
 
+                def wait(state):
+                    told = retry_on(state.outcome.exception())
+                    if isinstance(told, (int, float)) and not isinstance(told, bool):
+                        return told
+                    return full_jitter(state.attempt_number, base=base, cap=cap, rng=rng)
+
                 def stop(state):
                     if state.attempt_number >= attempts:
                         return True
@@ -95,7 +101,7 @@ RIGHT = {
 
                 policy = tenacity.Retrying(
                     stop=stop,
-                    wait=lambda state: full_jitter(state.attempt_number, base=base, cap=cap, rng=rng),
+                    wait=wait,
                     # tenacity hands BaseExceptions to the predicate too: let Ctrl-C through
                     retry=tenacity.retry_if_exception(lambda e: isinstance(e, Exception) and retry_on(e)),
                     reraise=True,
@@ -123,8 +129,13 @@ RIGHT = {
                             return op()
                         except Exception as exc:
                             lines.append(f"attempt {attempt}/{attempts}: {type(exc).__name__}: {exc}")
-                            pause = rng.uniform(0, min(cap, base * 2 ** min(attempt - 1, 1000))) if (
-                                attempt < attempts and retry_on(exc)) else None
+                            answer = retry_on(exc) if attempt < attempts else False
+                            if answer is False or not answer:
+                                pause = None
+                            elif answer is True or not isinstance(answer, (int, float)):
+                                pause = rng.uniform(0, min(cap, base * 2 ** min(attempt - 1, 1000)))
+                            else:
+                                pause = answer
                             if pause is None or (give_up_at is not None and clock() + pause > give_up_at):
                                 for line in lines:
                                     exc.add_note(line)

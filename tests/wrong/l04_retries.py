@@ -17,7 +17,8 @@ def retry(op, *, retry_on, attempts=4, base=0.1, cap=5.0, deadline=None,
             history.append(f"attempt {{attempt}}/{{attempts}}: {{type(exc).__name__}}: {{exc}}")
             delay = None
             if {RETRYABLE} and attempt < attempts:
-                delay = {DELAY}
+                told = retry_on(exc)
+                delay = told if type(told) in (int, float) else {DELAY}
                 if deadline is not None and {DEADLINE}:
                     delay = None
             if delay is None:
@@ -418,6 +419,18 @@ def _quota(**changes: str) -> str:
     return _QUOTA.format(**{**_QUOTA_OK, **changes})
 
 
+WRONG["4.3"] += [
+    (
+        "True taken for a number: every jittered pause becomes 1 second",
+        _retry().replace("type(told) in (int, float)", "isinstance(told, (int, float))"),
+        "incorrect",
+    ),
+    (
+        "the number retry_on gives is ignored: full jitter every time",
+        _retry().replace("told if type(told) in (int, float) else ", ""),
+        "incorrect",
+    ),
+]
 WRONG["4.2"] += [
     (
         "errno-based: every OSError with an errno other than ENOSPC is transient (a quota, EDQUOT, too)",

@@ -69,6 +69,11 @@ def _transient(exc: BaseException) -> bool:
     return isinstance(exc, TimeoutError | ConnectionError)
 
 
+def _told(exc: BaseException) -> float | bool:
+    """A predicate that, like stamina's, names the wait itself for one error (a server said when)."""
+    return 2.5 if isinstance(exc, ConnectionResetError) else _transient(exc)
+
+
 # -- 4.1 jitter ---------------------------------------------------------------------------
 _J_BASE, _J_CAP, _J_SEED = 0.1, 5.0, 404
 
@@ -314,7 +319,8 @@ class _Scenario:
     def sleep(self, seconds: float) -> None:
         if len(self.clock.sleeps) >= _GUARD:
             raise _Runaway(_SLEEPS)
-        self.clock.sleep(seconds)
+        # time.sleep(True) sleeps a second: so does this, and the judge then names the mistake
+        self.clock.sleep(float(seconds) if isinstance(seconds, bool) else seconds)
 
     async def asleep(self, seconds: float) -> None:
         self.sleep(seconds)
@@ -342,6 +348,7 @@ _RETRY_CASES: dict[str, dict[str, Any]] = {
     # name: the scenario, the keyword arguments and how to describe the call
     "flaky": {"errors": 3, "kw": {"attempts": 5, "base": 0.1, "cap": 5.0}, "seed": 7},
     "exhausted": {"errors": 4, "kw": {"attempts": 4, "base": 0.5, "cap": 5.0}, "seed": 8},
+    "told": {"errors": 3, "kw": {"attempts": 5, "base": 0.1, "cap": 5.0}, "seed": 9, "told": 2.5},
     "deadline": {
         "errors": 40,
         "latency": 1.0,
@@ -368,15 +375,18 @@ def _observe_retry_like(probe: Probe, func_name: str, run: Callable[..., Any], a
 
     for name, case in _RETRY_CASES.items():
         sc = _Scenario(latency=case.get("latency", 0.0)).fail(*_timeouts_and_resets(case["errors"]))
+        if name == "told" and asynchronous:
+            continue
         what = {
+            "told": "timeout, reset, timeout, then works; retry_on says 2.5 (seconds) for the reset",
             "flaky": "fails 3 times, then works",
             "exhausted": "fails 4 times out of 4",
             "deadline": "every call takes 1s and fails",
         }[name]
         out[name] = go(
             sc,
-            _label(func_name, case["kw"], case["seed"], what),
-            retry_on=_transient,
+            _label(func_name, case["kw"], case["seed"], what).replace("is_transient", "told" if "told" in case else "is_transient"),
+            retry_on=_told if "told" in case else _transient,
             rng=random.Random(case["seed"]),
             **case["kw"],
         )
@@ -487,7 +497,8 @@ def _expected_sleeps(case: dict[str, Any]) -> list[float]:
         now += latency
         if attempt > errors or attempt == kw["attempts"]:
             break
-        delay = _full(attempt, kw["base"], kw["cap"], rng)
+        told = case.get("told") if attempt % 2 == 0 else None  # resets are the even attempts
+        delay = told if told is not None else _full(attempt, kw["base"], kw["cap"], rng)
         if deadline is not None and now + delay > deadline:
             break
         sleeps.append(delay)
@@ -608,7 +619,31 @@ def _judge_retry_like(data: dict[str, Any], name: str, asynchronous: bool) -> No
         expected="b'RESNET-WEIGHTS' after 4 calls",
         got=f"{show(got)} after {rec['calls']} call(s)",
     )
+    expect(
+        not (len(rec["sleeps"]) == 3 and all(s == 1 for s in rec["sleeps"])),
+        f"{rec['outcome']['call']} slept exactly 1 s each time: retry_on returned True, and True is also the "
+        "int 1. Treat only a number that is not a bool (type(x) in (int, float)) as seconds",
+        expected="full-jitter delays",
+        got=show(rec["sleeps"]),
+    )
     _expect_sleeps(rec, _RETRY_CASES["flaky"], "seeded: the same delays every run")
+    if not asynchronous:
+        rec = data["told"]
+        got = returned(rec["outcome"])
+        expect(
+            got == {"bytes": "b'RESNET-WEIGHTS'"} and rec["calls"] == 4,
+            f"{rec['outcome']['call']} should retry until the call works and return its value",
+            expected="b'RESNET-WEIGHTS' after 4 calls",
+            got=f"{show(got)} after {rec['calls']} call(s)",
+        )
+        expect(
+            len(rec["sleeps"]) == 3 and _close(rec["sleeps"][1], 2.5),
+            f"{rec['outcome']['call']}: when retry_on returns a number, wait exactly that many seconds "
+            "(no jitter, no draw from rng)",
+            expected="a second sleep of 2.5",
+            got=show(rec["sleeps"]),
+        )
+        _expect_sleeps(rec, _RETRY_CASES["told"], "and one draw only for the pauses you jitter")
     # Out of attempts: the last error itself, with the story in its notes.
     rec = data["exhausted"]
     exc = raised(rec["outcome"], f"{rec['outcome']['call']} should raise the last error")
@@ -1278,8 +1313,9 @@ EXERCISES = (
             "Never `except BaseException` or a bare `except:`: KeyboardInterrupt must get through.",
             "Keep a list of 'attempt k/n: Type: message' lines. When you stop (not retryable, last attempt, or "
             "the deadline), add them to exc with exc.add_note(line) and re-raise with a bare `raise`.",
-            "Before sleeping: delay = rng.uniform(0, min(cap, base * 2 ** (attempt - 1))); if deadline is not "
-            "None and clock() + delay > start + deadline, stop now instead of sleeping.",
+            "decision = retry_on(exc); the delay is decision itself when type(decision) in (int, float) (not "
+            "isinstance: True is an int), else rng.uniform(0, min(cap, base * 2 ** (attempt - 1))). If deadline "
+            "is not None and clock() + delay > start + deadline, stop now instead of sleeping.",
         ),
         names=("retry",),
         observe=_observe_retry,
