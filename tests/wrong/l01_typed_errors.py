@@ -14,7 +14,7 @@ WRONG = {
     "1.1": [
         ("dataclass without __post_init__ does not pickle", _PLAIN_DATACLASS, "incorrect"),
         (
-            "frozen dataclass: cannot be unpickled, nor take a note",
+            "frozen dataclass breaks add_note",
             """
             @dataclass(frozen=True, eq=False)
             class NotFound(StorageError, LookupError):
