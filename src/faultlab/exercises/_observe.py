@@ -7,10 +7,12 @@ equal everything, or a patched ``isinstance``, cannot change a verdict.
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import functools
 import pickle
-from collections.abc import Callable, Iterator, Mapping
+import threading
+from collections.abc import Callable, Coroutine, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, ParamSpec, TypeVar
 
@@ -250,3 +252,29 @@ class Probe:
         except BaseException as exc:  # noqa: BLE001 - every way out is an observation
             return {"call": label, "raised": describe(exc)}, exc
         return {"call": label, "returned": jsonable(value)}, value
+
+
+def run_coroutine(factory: Callable[[], Coroutine[Any, Any, Any]], timeout: float = 10.0, what: str = "the coroutine") -> Any:
+    """Run a coroutine on a fresh event loop in its own thread (a notebook's loop is busy).
+
+    Raises:
+        TimeoutError: It did not finish within ``timeout`` seconds of real time.
+        BaseException: Whatever the coroutine raised, in the caller's thread.
+    """
+    box: dict[str, Any] = {}
+
+    def main() -> None:
+        try:
+            box["value"] = asyncio.run(factory())
+        except BaseException as exc:  # noqa: BLE001 - handed back to the caller's thread
+            box["error"] = exc
+
+    worker = threading.Thread(target=main, name="faultlab-check-async", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        msg = f"{what} did not finish within {timeout:g}s of real time"
+        raise TimeoutError(msg)
+    if "error" in box:
+        raise box["error"]
+    return box.get("value")

@@ -19,6 +19,7 @@ from typing import Any
 
 from faultlab.exercises._exercise import Exercise
 from faultlab.exercises._judge import Fail, expect, is_a, raised, returned, show
+from faultlab.exercises._observe import run_coroutine as _run_in_thread
 from faultlab.exercises._observe import Probe, jsonable
 from faultlab.world import World
 
@@ -441,27 +442,6 @@ def _observe_retry_like(probe: Probe, func_name: str, run: Callable[..., Any], a
 
 def _call_sync(func: Callable[..., Any], op: Callable[[], Any], **kw: Any) -> Any:
     return func(op, **kw)
-
-
-def _run_in_thread(factory: Callable[[], Coroutine[Any, Any, Any]], timeout: float = 10.0) -> Any:
-    """Run a coroutine on a fresh event loop in its own thread (a notebook's loop is busy)."""
-    box: dict[str, Any] = {}
-
-    def main() -> None:
-        try:
-            box["value"] = asyncio.run(factory())
-        except BaseException as exc:  # noqa: BLE001 - handed back to the caller's thread
-            box["error"] = exc
-
-    worker = threading.Thread(target=main, name="faultlab-check-async", daemon=True)
-    worker.start()
-    worker.join(timeout)
-    if worker.is_alive():
-        msg = f"the coroutine did not finish within {timeout:g}s of real time"
-        raise TimeoutError(msg)
-    if "error" in box:
-        raise box["error"]
-    return box.get("value")
 
 
 class _NotAwaitable(Exception):
