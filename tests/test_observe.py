@@ -74,3 +74,27 @@ def test_probe_call_records_every_way_out() -> None:
 
     assert probe.call("f()", lambda: 3) == {"call": "f()", "returned": 3}
     assert probe.call("g()", interrupt)["raised"]["type"] == "KeyboardInterrupt"
+
+
+def test_describe_reads_fields_as_a_caller_does() -> None:
+    """Slotted attributes and properties are recorded as fields, read with getattr, not vars()."""
+
+    class Slotted(Exception):
+        __slots__ = ("bucket",)
+
+        def __init__(self, bucket: str) -> None:
+            super().__init__(bucket)
+            self.bucket = bucket
+
+        @property
+        def key(self) -> str:
+            return "k"
+
+    assert describe(Slotted("b"))["fields"] == {"bucket": "b", "key": "k"}
+
+
+def test_describe_records_an_oserror_errno_apart() -> None:
+    """An OSError's errno and strerror are recorded under "os", not among the learner's fields."""
+    d = describe(PermissionError(13, "denied"))
+    assert d["os"] == {"errno": 13, "strerror": "denied"}
+    assert "errno" not in d["fields"]

@@ -76,8 +76,12 @@ class Lab:
         raise RuntimeError(f"JupyterLab did not start in {STARTUP_S}s; see {self.log.name}")
 
     def tree_url(self, relpath: str) -> str:
-        """The address that opens ``relpath`` (relative to the course) in JupyterLab."""
-        return f"{self.url}/lab/tree/{relpath}?token={self.token}"
+        """The address that opens ``relpath`` (relative to the course) in JupyterLab.
+
+        ``reset`` starts from an empty workspace: JupyterLab keeps workspaces on the server, so
+        a fresh browser context alone would still restore the notebooks an earlier test opened.
+        """
+        return f"{self.url}/lab/tree/{relpath}?reset&token={self.token}"
 
     def api(self, path: str) -> Any:
         """GET a JSON resource of the server's REST API."""

@@ -28,12 +28,14 @@ def _with(source: str) -> dict[str, Any]:
     return namespace
 
 
-def test_checks_run_in_virtual_time() -> None:
-    """All seven checks together take well under a second of real time, minutes of backoff included."""
-    began = time.perf_counter()
+def test_checks_run_in_virtual_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """All seven checks pass without one real sleep, minutes of backoff included (no wall-clock assertion)."""
+    _solutions()
+    real_sleeps: list[float] = []
+    monkeypatch.setattr(time, "sleep", real_sleeps.append)
     verdicts = [run_check(ex.id, dict(_solutions())) for ex in l04_retries.EXERCISES]
     assert [v.status for v in verdicts] == ["passed"] * 7
-    assert time.perf_counter() - began < 1.0
+    assert real_sleeps == []
 
 
 def test_expected_sleeps_never_cross_the_deadline() -> None:

@@ -1,4 +1,4 @@
-"""Known-wrong answers for lesson 00."""
+"""Known-wrong answers for lesson 00, each aimed at one boundary."""
 
 WRONG = {
     "0.1": [
@@ -12,6 +12,47 @@ WRONG = {
                 return port
             """,
             "incorrect",
+        ),
+        (
+            "assert caught and turned into ValueError: gone under python -O",
+            """
+            def parse_port(text):
+                try:
+                    port = int(text)
+                    assert 1 <= port <= 65535
+                except (ValueError, AssertionError):
+                    raise ValueError(f"not a TCP port: {text!r}") from None
+                return port
+            """,
+            "incorrect",
+        ),
+        (
+            "int(float(text)) accepts '80.9'",
+            """
+            def parse_port(text):
+                try:
+                    port = int(float(text))
+                except ValueError:
+                    raise ValueError(f"not a TCP port: {text!r}") from None
+                if not 1 <= port <= 65535:
+                    raise ValueError(f"not a TCP port: {text!r}")
+                return port
+            """,
+            "incorrect",
+        ),
+        (
+            "off by one at the top: 65535 rejected",
+            """
+            def parse_port(text):
+                try:
+                    port = int(text)
+                except ValueError:
+                    raise ValueError(f"not a TCP port: {text!r}") from None
+                if not 1 <= port < 65535:
+                    raise ValueError(f"not a TCP port: {text!r}")
+                return port
+            """,
+            "error",
         ),
         (
             "returns a string",

@@ -208,3 +208,150 @@ WRONG = {
         ),
     ],
 }
+
+WRONG["1.1"] += [
+    (
+        "a dataclass that never fills .args, built with keywords",
+        """
+        @dataclass(eq=False)
+        class NotFound(StorageError, LookupError):
+            bucket: str
+            key: str
+
+            def __post_init__(self):
+                self.args = ()
+
+            def __str__(self):
+                return f"object not found: {self.bucket}/{self.key}"
+        """,
+        "incorrect",
+    ),
+]
+WRONG["1.2"] += [
+    (
+        "super().__init__(principal, resource) on a PermissionError: errno='carol'",
+        """
+        @dataclass(eq=False)
+        class PermissionDenied(StorageError, PermissionError):
+            principal: str
+            resource: str
+
+            def __post_init__(self):
+                super().__init__(self.principal, self.resource)
+
+            def __str__(self):
+                return f"permission denied for {self.principal} on {self.resource}"
+        """,
+        "incorrect",
+    ),
+    (
+        "frozen StorageTimeout cannot be unpickled",
+        """
+        @dataclass(frozen=True, eq=False)
+        class StorageTimeout(StorageError, TimeoutError):
+            seconds: float
+
+            def __post_init__(self):
+                Exception.__init__(self, self.seconds)
+
+            def __str__(self):
+                return f"network timeout after {self.seconds}s"
+        """,
+        "incorrect",
+    ),
+]
+WRONG["1.3"] += [
+    (
+        "lets ConnectionError through but maps every other OSError to NotFound (EIO becomes 'not found')",
+        """
+        def fetch(store, bucket, key, *, principal="admin", timeout=30.0):
+            try:
+                return store.get_object(bucket, key, principal=principal, timeout=timeout)
+            except ConnectionError:
+                raise
+            except PermissionError as exc:
+                raise PermissionDenied(principal, f"{bucket}/{key}") from exc
+            except TimeoutError as exc:
+                raise StorageTimeout(timeout) from exc
+            except (KeyError, OSError) as exc:
+                raise NotFound(bucket, key) from exc
+        """,
+        "incorrect",
+    ),
+    (
+        "catches Exception and wraps a bug as NotFound",
+        """
+        def fetch(store, bucket, key, *, principal="admin", timeout=30.0):
+            try:
+                return store.get_object(bucket, key, principal=principal, timeout=timeout)
+            except (ConnectionError, OSError) as exc:
+                if isinstance(exc, PermissionError):
+                    raise PermissionDenied(principal, f"{bucket}/{key}") from exc
+                if isinstance(exc, TimeoutError):
+                    raise StorageTimeout(timeout) from exc
+                if isinstance(exc, FileNotFoundError):
+                    raise NotFound(bucket, key) from exc
+                raise
+            except Exception as exc:
+                raise NotFound(bucket, key) from exc
+        """,
+        "incorrect",
+    ),
+]
+WRONG["1.4"] += [
+    (
+        "case OSError() is 'transient': a built-in FileNotFoundError too",
+        """
+        def explain(exc):
+            match exc:
+                case NotFound(bucket=b, key=k):
+                    return f"missing: {b}/{k}"
+                case PermissionDenied(principal, resource):
+                    return f"ask an admin to grant {principal} access to {resource}"
+                case QuotaExceeded(used, limit):
+                    return f"free {used - limit} bytes"
+                case OSError():
+                    return "transient: retry"
+                case _:
+                    return f"bug: {type(exc).__name__}"
+        """,
+        "incorrect",
+    ),
+    (
+        "positional pattern on a plain class without __match_args__",
+        """
+        def explain(exc):
+            match exc:
+                case NotFound(bucket, key):
+                    return f"missing: {bucket}/{key}"
+                case PermissionDenied(principal, resource):
+                    return f"ask an admin to grant {principal} access to {resource}"
+                case QuotaExceeded(used, limit):
+                    return f"free {used - limit} bytes"
+                case TimeoutError() | ConnectionError():
+                    return "transient: retry"
+                case _:
+                    return f"bug: {type(exc).__name__}"
+        """,
+        "error",
+    ),
+    (
+        "built-in PermissionError advised as a grant",
+        """
+        def explain(exc):
+            match exc:
+                case NotFound(bucket=b, key=k):
+                    return f"missing: {b}/{k}"
+                case PermissionError():
+                    who, what = getattr(exc, "principal", "?"), getattr(exc, "resource", "?")
+                    return f"ask an admin to grant {who} access to {what}"
+                case QuotaExceeded(used, limit):
+                    return f"free {used - limit} bytes"
+                case TimeoutError() | ConnectionError():
+                    return "transient: retry"
+                case _:
+                    return f"bug: {type(exc).__name__}"
+        """,
+        "incorrect",
+    ),
+]

@@ -17,7 +17,8 @@ def retry(op, *, retry_on, attempts=4, base=0.1, cap=5.0, deadline=None,
             history.append(f"attempt {{attempt}}/{{attempts}}: {{type(exc).__name__}}: {{exc}}")
             delay = None
             if {RETRYABLE} and attempt < attempts:
-                delay = {DELAY}
+                told = retry_on(exc)
+                delay = told if type(told) in (int, float) else {DELAY}
                 if deadline is not None and {DEADLINE}:
                     delay = None
             if delay is None:
@@ -79,7 +80,7 @@ _SEND_OK = {
     'and "Idempotency-Key" not in request.headers',
     "RAISE": "raise",
     "STATUSES": "{429, 502, 503, 504}",
-    "AFTER": """if delay is None or delay < 0:
+    "AFTER": """if delay is None or not delay >= 0:
                 delay = rng.uniform(0, min(cap, base * 2 ** (attempt - 1)))
             elif delay > max_wait:
                 return response""",
@@ -394,3 +395,133 @@ WRONG = {
         ),
     ],
 }
+
+_QUOTA = """
+class RetryQuota:
+    def __init__(self, capacity=500, *, retry_cost=5, timeout_cost=10, success_refund=1):
+        self.capacity, self.available = capacity, capacity
+        self.retry_cost, self.timeout_cost, self.success_refund = {COSTS}
+
+    def acquire(self, exc):
+        cost = self.timeout_cost if isinstance(exc, TimeoutError) else self.retry_cost
+        if {REFUSE}:
+            return 0
+        self.available -= cost
+        return cost
+
+    def release(self, cost=0):
+        self.available = min(self.capacity, self.available + (cost or self.success_refund))
+"""
+_QUOTA_OK = {"COSTS": "retry_cost, timeout_cost, success_refund", "REFUSE": "cost > self.available"}
+
+
+def _quota(**changes: str) -> str:
+    return _QUOTA.format(**{**_QUOTA_OK, **changes})
+
+
+WRONG["4.3"] += [
+    (
+        "True taken for a number: every jittered pause becomes 1 second",
+        _retry().replace("type(told) in (int, float)", "isinstance(told, (int, float))"),
+        "incorrect",
+    ),
+    (
+        "the number retry_on gives is ignored: full jitter every time",
+        _retry().replace("told if type(told) in (int, float) else ", ""),
+        "incorrect",
+    ),
+]
+WRONG["4.2"] += [
+    (
+        "errno-based: every OSError with an errno other than ENOSPC is transient (a quota, EDQUOT, too)",
+        """
+        import errno
+
+        def is_transient(exc):
+            while exc is not None:
+                if isinstance(exc, (TimeoutError, ConnectionError)):
+                    return True
+                if isinstance(exc, OSError) and exc.errno not in (None, errno.ENOENT, errno.EACCES, errno.ENOSPC):
+                    return True
+                exc = exc.__cause__
+            return False
+        """,
+        "incorrect",
+    ),
+]
+WRONG["4.5"] += [
+    (
+        "refuses only once empty: goes below zero when the cost does not fit",
+        _quota(REFUSE="self.available <= 0"),
+        "incorrect",
+    ),
+    ("botocore's costs hard-coded, the arguments ignored", _quota(COSTS="5, 10, 1"), "incorrect"),
+]
+WRONG["4.6"] += [
+    (
+        "a plain POST retried on 503 (only transport errors are guarded)",
+        _send(GUARD="False").replace(
+            "        except httpx.TransportError as exc:\n",
+            "        except httpx.TransportError as exc:\n"
+            '            if request.method == "POST" and "Idempotency-Key" not in request.headers:\n'
+            "                raise\n",
+        ),
+        "incorrect",
+    ),
+    (
+        "Retry-After clamped down to the backoff cap",
+        _send(
+            AFTER="""if delay is None or not delay >= 0:
+                delay = rng.uniform(0, min(cap, base * 2 ** (attempt - 1)))
+            elif delay > max_wait:
+                return response
+            delay = min(delay, cap)"""
+        ),
+        "incorrect",
+    ),
+    (
+        "Retry-After: nan becomes max(0, nan) = 0: no wait at all",
+        _send(
+            AFTER="""if delay is None:
+                delay = rng.uniform(0, min(cap, base * 2 ** (attempt - 1)))
+            elif delay > max_wait:
+                return response
+            delay = max(0.0, delay)"""
+        ),
+        "incorrect",
+    ),
+    (
+        "retries GET only: an idempotent PUT is sent once",
+        _send(GUARD='request.method != "GET" and "Idempotency-Key" not in request.headers'),
+        "incorrect",
+    ),
+]
+WRONG["4.7"] += [
+    (
+        "no wait= at all: tenacity's wait_none",
+        """
+        def safe_retrying(*, sleep=time.sleep):
+            return tenacity.Retrying(
+                stop=tenacity.stop_after_attempt(5) | tenacity.stop_after_delay(30),
+                retry=tenacity.retry_if_exception(is_transient),
+                reraise=True,
+                sleep=sleep,
+            )
+        """,
+        "incorrect",
+    ),
+    (
+        "retry_if_exception_type: a timeout wrapped by `raise … from` is not retried",
+        """
+        def safe_retrying(*, sleep=time.sleep):
+            return tenacity.Retrying(
+                stop=tenacity.stop_after_attempt(5) | tenacity.stop_after_delay(30),
+                wait=tenacity.wait_random_exponential(multiplier=0.1, max=5),
+                retry=tenacity.retry_if_exception_type((TimeoutError, ConnectionError)),
+                reraise=True,
+                sleep=sleep,
+            )
+        """,
+        "incorrect",
+    ),
+]

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from faultlab.exercises._api import Progress, check, hint, progress
 from faultlab.exercises._exercise import STATUSES, Exercise, Judge, Observer
-from faultlab.exercises._judge import Fail, LearnerRaised, expect, is_a, raised, returned
+from faultlab.exercises._judge import Fail, LearnerRaised, expect, is_a, mro_index, raised, returned
 from faultlab.exercises._observe import Probe, describe, guarded, jsonable, pickle_roundtrip
 from faultlab.exercises._registry import exercises, get_exercise
 from faultlab.exercises._run import judge_exercise, observe_exercise, run_check
@@ -46,6 +46,7 @@ __all__ = [
     "is_a",
     "jsonable",
     "judge_exercise",
+    "mro_index",
     "observe_exercise",
     "pickle_roundtrip",
     "progress",

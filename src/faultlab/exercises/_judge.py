@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["Fail", "LearnerRaised", "expect", "is_a", "raised", "returned", "show"]
+import builtins
+
+__all__ = ["Fail", "LearnerRaised", "expect", "is_a", "mro_index", "raised", "returned", "show"]
 
 
 class Fail(Exception):
@@ -88,6 +90,27 @@ def raised(outcome: dict[str, Any], expectation: str) -> dict[str, Any]:
     return exc
 
 
+def _builtin(type_name: str) -> bool:
+    return isinstance(getattr(builtins, type_name, None), type)
+
+
+def mro_index(exc: dict[str, Any], type_name: str) -> int:
+    """Where ``type_name`` sits in the observed MRO, or -1.
+
+    A built-in name must match exactly. A learner's class matches by its name alone, so
+    ``storage_errors.NotFound`` (defined in a helper module) is a ``NotFound``.
+    """
+    mro = exc.get("mro", [])
+    if not isinstance(mro, list):
+        return -1
+    for i, entry in enumerate(mro):
+        if not isinstance(entry, str):
+            continue
+        if entry == type_name or (not _builtin(type_name) and "." in entry and entry.rsplit(".", 1)[-1] == type_name):
+            return i
+    return -1
+
+
 def is_a(exc: dict[str, Any], type_name: str) -> bool:
-    """Whether the observed exception's MRO includes ``type_name``."""
-    return type_name in exc.get("mro", [])
+    """Whether the observed exception's MRO includes ``type_name`` (see :func:`mro_index`)."""
+    return mro_index(exc, type_name) >= 0

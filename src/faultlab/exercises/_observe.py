@@ -7,10 +7,12 @@ equal everything, or a patched ``isinstance``, cannot change a verdict.
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import functools
 import pickle
-from collections.abc import Callable, Iterator, Mapping
+import threading
+from collections.abc import Callable, Coroutine, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, ParamSpec, TypeVar
 
@@ -112,8 +114,57 @@ def _qualname(cls: type) -> str:
     return name if module in ("builtins", "__main__") else f"{_text(module)}.{name}"
 
 
-def describe(exc: BaseException, depth: int = 0) -> dict[str, Any]:
-    """Describe an exception as plain data: type, MRO, ``str``, args, fields, notes, chain."""
+def _field_names(exc: BaseException, extra: tuple[str, ...]) -> list[str]:
+    """The public attributes a caller could read: instance dict, slots, properties, attrs/dataclass fields."""
+    names: set[str] = set(extra)
+    try:
+        names.update(vars(exc))
+    except TypeError:
+        pass
+    for klass in type(exc).__mro__:
+        if klass.__module__ == "builtins":
+            continue
+        try:
+            own = dict(vars(klass))
+        except TypeError:
+            continue
+        slots = own.get("__slots__", ())
+        names.update([slots] if isinstance(slots, str) else [s for s in slots if isinstance(s, str)])
+        for source in ("__dataclass_fields__", "__attrs_attrs__"):
+            declared = own.get(source)
+            if isinstance(declared, dict):
+                names.update(k for k in declared if isinstance(k, str))
+            elif isinstance(declared, tuple):
+                names.update(getattr(a, "name", None) or "" for a in declared)
+        names.update(k for k, v in own.items() if isinstance(v, property))
+    return sorted(n for n in names if n and not n.startswith("_") and n not in _BASE_ATTRS)
+
+
+#: Attributes every exception (or every OSError) has: recorded apart, not as the learner's fields.
+_BASE_ATTRS = frozenset({"args", "errno", "strerror", "filename", "filename2", "winerror", "characters_written"})
+_MISSING = object()
+
+
+def _fields(exc: BaseException, extra: tuple[str, ...]) -> dict[str, Any]:
+    """Read each field the way a caller does, with ``getattr`` (so slots and properties count)."""
+    found: dict[str, Any] = {}
+    for name in _field_names(exc, extra):
+        try:
+            value = getattr(exc, name, _MISSING)
+        except Exception as err:  # noqa: BLE001 - a property that raises is an observation
+            found[name] = {"repr": f"<reading .{name} raised {type(err).__name__}>", "type": "error"}
+            continue
+        if value is not _MISSING and not callable(value):
+            found[name] = jsonable(value)
+    return found
+
+
+def describe(exc: BaseException, depth: int = 0, fields: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Describe an exception as plain data: type, MRO, ``str``, args, fields, notes, chain.
+
+    ``fields`` names attributes to read even when nothing declares them (a ``__getattr__``).
+    An ``OSError``'s ``errno`` and ``strerror`` are recorded under ``"os"``.
+    """
     cls = type(exc)
     message: str | dict[str, str]
     try:
@@ -122,25 +173,23 @@ def describe(exc: BaseException, depth: int = 0) -> dict[str, Any]:
         message = {"str_raised": f"{type(err).__name__}: {_text(str(err))}"}
     else:
         message = _text(text) if isinstance(text, str) else {"not_a_str": _text(text)}
-    try:
-        attrs = dict(vars(exc))
-    except TypeError:
-        attrs = {}
     notes = getattr(exc, "__notes__", None)
     record: dict[str, Any] = {
         "type": _qualname(cls),
         "mro": [_qualname(c) for c in cls.__mro__],
         "str": message,
         "args": jsonable(exc.args),
-        "fields": {k: jsonable(v) for k, v in sorted(attrs.items()) if not k.startswith("_")},
+        "fields": _fields(exc, fields),
         "notes": jsonable(notes) if notes is not None else None,
         "suppress_context": bool(exc.__suppress_context__),
         "cause": None,
         "context": None,
     }
+    if isinstance(exc, OSError):
+        record["os"] = {"errno": jsonable(exc.errno), "strerror": jsonable(exc.strerror)}
     if depth < 6:
         if exc.__cause__ is not None:
-            record["cause"] = describe(exc.__cause__, depth + 1)
+            record["cause"] = describe(exc.__cause__, depth + 1, fields)
         if exc.__context__ is not None and exc.__context__ is not exc.__cause__:
             record["context"] = describe(exc.__context__, depth + 1)
         elif exc.__context__ is not None:
@@ -150,7 +199,7 @@ def describe(exc: BaseException, depth: int = 0) -> dict[str, Any]:
     return record
 
 
-def pickle_roundtrip(exc: BaseException) -> dict[str, Any]:
+def pickle_roundtrip(exc: BaseException, fields: tuple[str, ...] = ()) -> dict[str, Any]:
     """Pickle and unpickle ``exc``: what came back, or why it failed."""
     try:
         back = pickle.loads(pickle.dumps(exc))  # noqa: S301 - our own bytes, just made
@@ -158,7 +207,7 @@ def pickle_roundtrip(exc: BaseException) -> dict[str, Any]:
         return {"ok": False, "error": f"{type(err).__name__}: {_text(str(err))}"}
     if not isinstance(back, BaseException):
         return {"ok": False, "error": f"unpickled a {type(back).__name__}"}
-    return {"ok": True, "back": describe(back)}
+    return {"ok": True, "back": describe(back, fields=fields)}
 
 
 class Probe:
@@ -203,3 +252,29 @@ class Probe:
         except BaseException as exc:  # noqa: BLE001 - every way out is an observation
             return {"call": label, "raised": describe(exc)}, exc
         return {"call": label, "returned": jsonable(value)}, value
+
+
+def run_coroutine(factory: Callable[[], Coroutine[Any, Any, Any]], timeout: float = 10.0, what: str = "the coroutine") -> Any:
+    """Run a coroutine on a fresh event loop in its own thread (a notebook's loop is busy).
+
+    Raises:
+        TimeoutError: It did not finish within ``timeout`` seconds of real time.
+        BaseException: Whatever the coroutine raised, in the caller's thread.
+    """
+    box: dict[str, Any] = {}
+
+    def main() -> None:
+        try:
+            box["value"] = asyncio.run(factory())
+        except BaseException as exc:  # noqa: BLE001 - handed back to the caller's thread
+            box["error"] = exc
+
+    worker = threading.Thread(target=main, name="faultlab-check-async", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        msg = f"{what} did not finish within {timeout:g}s of real time"
+        raise TimeoutError(msg)
+    if "error" in box:
+        raise box["error"]
+    return box.get("value")

@@ -36,7 +36,7 @@ def observe_exercise(exercise: Exercise, namespace: Mapping[str, Any]) -> dict[s
             return {"id": exercise.id, "state": "observer_error", "error": f"{type(exc).__name__}: {exc}"}
     forbidden_used = sorted(used & set(exercise.forbidden))
     try:
-        data = json.loads(json.dumps(data))  # plain data only, nothing live
+        data = json.loads(json.dumps(data, allow_nan=False))  # plain, strict JSON only: as the grader sends it
     except (TypeError, ValueError) as exc:
         return {"id": exercise.id, "state": "observer_error", "error": f"unserialisable: {exc}"}
     return {"id": exercise.id, "state": "observed", "data": data, "forbidden_used": forbidden_used}

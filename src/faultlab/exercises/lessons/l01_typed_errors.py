@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from faultlab.exercises._exercise import Exercise
-from faultlab.exercises._judge import expect, is_a, raised, returned, show
+import errno
+
+from faultlab.exercises._judge import expect, is_a, mro_index, raised, returned, show
 from faultlab.exercises._observe import Probe, describe, pickle_roundtrip
 from faultlab.world import World
 
@@ -20,13 +22,14 @@ def _probe_instance(probe: Probe, cls_name: str, fields: dict[str, Any]) -> dict
     ``super().__init__`` (it then cannot be unpickled).
     """
     cls = probe.get(cls_name)
+    names = tuple(fields)
     label = f"{cls_name}({', '.join(f'{k}={v!r}' for k, v in fields.items())})"
     made, exc = probe.catch(label, cls, **fields)
     record: dict[str, Any] = {"make": made}
     if not isinstance(exc, BaseException) or "raised" in made:
         return record
-    record["exc"] = describe(exc)
-    record["pickle"] = pickle_roundtrip(exc)
+    record["exc"] = describe(exc, fields=names)
+    record["pickle"] = pickle_roundtrip(exc, names)
     record["hash"] = probe.call(f"hash({label})", hash, exc)
 
     def raise_it() -> None:
@@ -49,6 +52,12 @@ def _judge_instance(
     returned(make)  # the constructor itself must not raise
     exc = rec["exc"]
     label = make["call"].split("(")[0] + "(...)"
+    expect(
+        is_a(exc, "BaseException"),
+        f"{make['call']} should build an exception, an instance of your class {cls}",
+        expected=cls,
+        got=exc["type"],
+    )
     for base in bases:
         expect(
             is_a(exc, base),
@@ -69,6 +78,18 @@ def _judge_instance(
         expected=repr(message),
         got=show(exc["str"]),
     )
+    os_fields = exc.get("os")
+    if isinstance(os_fields, dict):
+        real = {"PermissionError": errno.EACCES, "TimeoutError": errno.ETIMEDOUT}
+        allowed = [None, *(v for k, v in real.items() if is_a(exc, k))]
+        expect(
+            os_fields.get("errno") in allowed,
+            f"{label}.errno is {show(os_fields.get('errno'))}: on an OSError subclass, super().__init__(a, b) "
+            "reads a and b as errno and strerror, and a handler testing `e.errno == errno.EACCES` is fooled. "
+            "Call Exception.__init__(self, *fields) instead (or pass a real errno)",
+            expected=" or ".join(show(a) for a in allowed),
+            got=show(os_fields.get("errno")),
+        )
     expect(rec["raise"].get("raised", {}).get("type") == exc["type"], f"raise {label} should work")
     expect(
         "raised" not in rec["hash"],
@@ -76,12 +97,20 @@ def _judge_instance(
         got=f"hash() raised {rec['hash'].get('raised', {}).get('str')}",
     )
     pick = rec["pickle"]
-    expect(
-        pick["ok"],
-        f"{label} should survive pickle (pass the fields to super().__init__)",
-        expected="a round trip",
-        got=pick.get("error"),
-    )
+    error = str(pick.get("error"))
+    if "FrozenInstanceError" in error:
+        advice = (
+            "a frozen dataclass cannot be unpickled: pickle restores the attributes with setattr, "
+            "and frozen=True forbids it. Drop frozen=True"
+        )
+    elif "TypeError" in error:
+        advice = (
+            "pickle rebuilds an exception as cls(*exc.args), so .args must hold the fields in order: "
+            "call Exception.__init__(self, *fields) (super().__init__ for a plain Exception subclass)"
+        )
+    else:
+        advice = "pickle must rebuild it"
+    expect(pick["ok"], f"{label} should survive pickle: {advice}", expected="a round trip", got=pick.get("error"))
     back = pick["back"]
     expect(
         back["fields"] == exc["fields"] and back["str"] == exc["str"],
@@ -92,7 +121,7 @@ def _judge_instance(
     note = rec["note"]
     expect(
         "raised" not in note,
-        f"{label}.add_note() should work (a frozen dataclass breaks it)",
+        f"{label}.add_note() should work (a frozen dataclass forbids setting __notes__)",
         got=f"add_note raised {note.get('raised', {}).get('str')}",
     )
 
@@ -111,9 +140,10 @@ def _judge_not_found(data: dict[str, Any]) -> None:
         {"bucket": "weights", "key": "llama/7b.bin"},
         "object not found: weights/llama/7b.bin",
     )
-    mro = data["nf"]["exc"]["mro"]
+    exc = data["nf"]["exc"]
+    mro = exc["mro"]
     expect(
-        mro.index("StorageError") < mro.index("LookupError"),
+        mro_index(exc, "StorageError") < mro_index(exc, "LookupError"),
         "StorageError should come before LookupError in NotFound's bases (domain first)",
         got=" → ".join(mro),
     )
@@ -197,6 +227,21 @@ def _observe_fetch(probe: Probe) -> dict[str, Any]:
         "weights",
         "llama/7b.bin",
     )
+    for name, error in (
+        ("eio", OSError(errno.EIO, "Input/output error")),
+        ("refused", ConnectionRefusedError(errno.ECONNREFUSED, "Connection refused")),
+        ("bug", ValueError("malformed object header")),
+    ):
+        world.store.faults.clear()
+        world.store.faults.fail_next("get_object", 1, error)
+        outcome = probe.call(
+            f"fetch(store, 'weights', 'llama/7b.bin')  # the store raises {type(error).__name__}: {error}",
+            fetch,
+            world.store,
+            "weights",
+            "llama/7b.bin",
+        )
+        out[name] = {"outcome": outcome, "str": str(error)}
     return out
 
 
@@ -245,55 +290,89 @@ def _judge_fetch(data: dict[str, Any]) -> None:
         expected="ConnectionResetError",
         got=exc["type"],
     )
+    for name, kind, why in (
+        ("eio", "OSError", "a disk or network read error is not 'not found' and not a timeout"),
+        ("refused", "ConnectionRefusedError", "a retry layer above must still see a ConnectionError"),
+        ("bug", "ValueError", "a bug in the store is nothing fetch can translate"),
+    ):
+        rec = data[name]
+        call = rec["outcome"]["call"]
+        exc = raised(rec["outcome"], f"{call} should let the {kind} through")
+        expect(
+            exc["type"] == kind and exc["str"] == rec["str"],
+            f"{call}: catch only the four errors the table translates; everything else passes through "
+            f"untouched ({why}). Catching OSError or Exception wholesale hides it",
+            expected=f"{kind}: {rec['str']}",
+            got=f"{exc['type']}: {show(exc['str'])}",
+        )
 
 
 # -- 1.4 explain: match on errors ---------------------------------------------------------
+_BUILT_IN_CASES = (
+    ("ValueError('bad header')", ValueError("bad header"), "bug: ValueError"),
+    ("TimeoutError('read timed out')", TimeoutError("read timed out"), "transient: retry"),
+    ("ConnectionResetError(104, 'reset')", ConnectionResetError(104, "reset"), "transient: retry"),
+    ("ConnectionRefusedError(111, 'refused')", ConnectionRefusedError(111, "refused"), "transient: retry"),
+    ("FileNotFoundError(2, 'No such key')", FileNotFoundError(2, "No such key"), "bug: FileNotFoundError"),
+    ("PermissionError(13, 'denied')", PermissionError(13, "denied"), "bug: PermissionError"),
+    ("OSError(errno.EIO, 'Input/output error')", OSError(errno.EIO, "Input/output error"), "bug: OSError"),
+    ("KeyError('weights')", KeyError("weights"), "bug: KeyError"),
+)
+
+_LEARNER_CASES = (
+    ("NotFound", ("weights", "a.bin"), "missing: weights/a.bin", "1.1"),
+    ("NotFound", ("logs", "2026/x.gz"), "missing: logs/2026/x.gz", "1.1"),
+    ("PermissionDenied", ("erin", "weights/a.bin"), "ask an admin to grant erin access to weights/a.bin", "1.2"),
+    ("QuotaExceeded", (180, 100), "free 80 bytes", "1.2"),
+    ("QuotaExceeded", (101, 100), "free 1 bytes", "1.2"),
+    ("StorageTimeout", (4.0,), "transient: retry", "1.2"),
+)
+
+
 def _observe_explain(probe: Probe) -> dict[str, Any]:
     explain = probe.get("explain")
-    cases: list[tuple[str, Any]] = []
-    for name, args in (
-        ("NotFound", ("weights", "a.bin")),
-        ("PermissionDenied", ("erin", "weights/a.bin")),
-        ("QuotaExceeded", (180, 100)),
-        ("StorageTimeout", (4.0,)),
-    ):
-        cls = probe.get(name)
-        try:
-            cases.append((f"{name}({', '.join(map(repr, args))})", cls(*args)))
-        except Exception as exc:  # noqa: BLE001 - an unusable class is an observation
-            return {"broken": {"call": f"{name}{args!r}", "raised": describe(exc)}}
-    cases += [
-        ("TimeoutError('read timed out')", TimeoutError("read timed out")),
-        ("ConnectionResetError(104, 'reset')", ConnectionResetError(104, "reset")),
-        ("ValueError('bad header')", ValueError("bad header")),
+    # Built-in errors first: a stub explain() is "not attempted" whatever the classes are.
+    cases = [
+        {"outcome": probe.call(f"explain({label})", explain, exc), "want": want} for label, exc, want in _BUILT_IN_CASES
     ]
-    return {"cases": [probe.call(f"explain({label})", explain, exc) for label, exc in cases]}
-
-
-_EXPLAINED = (
-    "missing: weights/a.bin",
-    "ask an admin to grant erin access to weights/a.bin",
-    "free 80 bytes",
-    "transient: retry",
-    "transient: retry",
-    "transient: retry",
-    "bug: ValueError",
-)
+    for name, args, want, needs in _LEARNER_CASES:
+        cls = probe.get(name)
+        label = f"{name}({', '.join(map(repr, args))})"
+        made, exc = probe.catch(label, cls, *args)
+        if "raised" in made:
+            if made["raised"].get("type") == "NotImplementedError":
+                return {"cases": cases, "needs": {"exercise": needs, "call": label}}
+            return {"cases": cases, "broken": made}
+        cases.append({"outcome": probe.call(f"explain({label})", explain, exc), "want": want})
+    return {"cases": cases}
 
 
 def _judge_explain(data: dict[str, Any]) -> None:
+    for case in data["cases"]:
+        outcome, want = case["outcome"], case["want"]
+        got = returned(outcome)
+        why = "say what to do about it"
+        if want.startswith("bug:"):
+            why = (
+                "say it is a bug: a built-in error that is none of your classes is 'anything else' "
+                "(`case OSError()` or `case LookupError()` would catch it too)"
+            )
+        expect(got == want, f"{outcome['call']} should {why}", expected=repr(want), got=show(got))
+    needs = data.get("needs")
+    if isinstance(needs, dict):
+        expect(
+            False,
+            f"1.4 needs {needs.get('exercise')} first: {needs.get('call')} still raises the stub's "
+            f"NotImplementedError. Finish exercise {needs.get('exercise')}, run its cell, then check 1.4 again",
+        )
     if "broken" in data:
         returned(data["broken"])
-    for outcome, want in zip(data["cases"], _EXPLAINED, strict=True):
-        got = returned(outcome)
-        expect(got == want, f"{outcome['call']} should say what to do about it", expected=repr(want), got=show(got))
 
 
 _FIELDS_HINT = (
-    "A dataclass is the shortest way: @dataclass(eq=False) class NotFound(StorageError, LookupError) "
-    "with fields bucket: str and key: str, and a __str__ that returns the message."
+    "A plain class is enough: __init__(self, bucket, key) calls super().__init__(bucket, key) (pickle "
+    "rebuilds an error as cls(*exc.args)), stores both fields, and __str__ returns the message."
 )
-
 EXERCISES = (
     Exercise(
         id="1.1",
@@ -302,10 +381,11 @@ EXERCISES = (
         points=3,
         hints=(
             _FIELDS_HINT,
-            "A dataclass never calls Exception.__init__, so .args stays empty and pickle cannot "
-            "rebuild the error. Add __post_init__ that calls super().__init__(self.bucket, self.key).",
-            "eq=False keeps the error hashable; frozen=True would break add_note() and "
-            "contextmanager, so leave it out.",
+            "A dataclass instead? Delete the stub's __init__ (a dataclass keeps an __init__ you wrote), put "
+            "@dataclass(eq=False) above the class, declare bucket: str and key: str, and add a __post_init__ "
+            "that calls super().__init__(self.bucket, self.key). attrs' @define needs none of that.",
+            "eq=False keeps the error hashable; frozen=True breaks unpickling (pickle sets the attributes back) "
+            "and add_note(), so leave it out.",
         ),
         names=("StorageError", "NotFound"),
         observe=_observe_not_found,
@@ -322,7 +402,8 @@ EXERCISES = (
             "built-in second base where one matches (PermissionError, TimeoutError).",
             "Messages: 'permission denied for {principal} on {resource}', "
             "'storage quota exceeded: {used_bytes}/{limit_bytes} bytes', 'network timeout after {seconds}s'.",
-            "Each __post_init__ passes every field to super().__init__ in order, so pickle works.",
+            "Pass every field, in order, to Exception.__init__(self, ...) so pickle works. Not super().__init__ "
+            "in PermissionDenied and StorageTimeout: OSError would take the first two fields as errno and strerror.",
         ),
         names=("StorageError", "PermissionDenied", "QuotaExceeded", "StorageTimeout"),
         observe=_observe_family,
@@ -339,8 +420,8 @@ EXERCISES = (
             "KeyError (bucket), FileNotFoundError (key), PermissionError, TimeoutError.",
             "Raise your own error `from exc`, so the store's exception stays on __cause__: "
             "raise NotFound(bucket, key) from exc.",
-            "Catch only what you translate: a ConnectionResetError must pass through untouched. "
-            "Note that FileNotFoundError and TimeoutError are OSErrors, so do not catch OSError.",
+            "Catch only what you translate: a ConnectionResetError, an OSError(EIO) or a ValueError must pass "
+            "through untouched. FileNotFoundError and TimeoutError are OSErrors, so never catch OSError wholesale.",
         ),
         names=("fetch", "NotFound", "PermissionDenied", "StorageTimeout"),
         observe=_observe_fetch,
@@ -353,10 +434,12 @@ EXERCISES = (
         title="explain: match on the error type and its fields",
         points=3,
         hints=(
-            "A match statement with class patterns: case NotFound(bucket, key): ... Positional "
-            "patterns need __match_args__, which a dataclass writes for you.",
+            "A match statement with class patterns. Keyword patterns work with any class: "
+            "case NotFound(bucket=bucket, key=key). Positional ones, case NotFound(bucket, key), need "
+            "__match_args__: a dataclass writes it, a plain class sets __match_args__ = ('bucket', 'key').",
             "Order matters: StorageTimeout is also a TimeoutError. One case can catch all the transient "
-            "ones: case TimeoutError() | ConnectionError():",
+            "ones: case TimeoutError() | ConnectionError(). Match your own classes, not OSError: a built-in "
+            "FileNotFoundError is 'anything else'.",
             "The last case, case _:, names the type: f'bug: {type(exc).__name__}'.",
         ),
         names=("explain", "NotFound", "PermissionDenied", "QuotaExceeded", "StorageTimeout"),

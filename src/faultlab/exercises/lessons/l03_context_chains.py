@@ -18,6 +18,7 @@ from typing import Any
 
 from faultlab.exercises._exercise import Exercise
 from faultlab.exercises._judge import expect, is_a, raised, returned, show
+from faultlab.exercises._observe import run_coroutine as _run_in_thread
 from faultlab.exercises._observe import Probe
 from faultlab.world import Cluster, VirtualClock, driver_install_failure
 
@@ -583,25 +584,6 @@ def _judge_report(data: dict[str, Any]) -> None:
 
 
 # -- 3.5 provision_all -------------------------------------------------------------------
-def _run_in_thread(factory: Callable[[], Coroutine[Any, Any, Any]], timeout: float = 10.0) -> Any:
-    """Run a coroutine on a fresh event loop in its own thread (a notebook's loop is busy)."""
-    box: dict[str, Any] = {}
-
-    def main() -> None:
-        try:
-            box["value"] = asyncio.run(factory())
-        except BaseException as exc:  # noqa: BLE001 - handed back to the caller's thread
-            box["error"] = exc
-
-    worker = threading.Thread(target=main, name="faultlab-check-async", daemon=True)
-    worker.start()
-    worker.join(timeout)
-    if worker.is_alive():
-        msg = f"the coroutine did not finish within {timeout:g}s of real time"
-        raise TimeoutError(msg)
-    if "error" in box:
-        raise box["error"]
-    return box.get("value")
 
 
 _PROVISION_CASES: dict[str, tuple[dict[str, str], bool, str]] = {

@@ -19,6 +19,7 @@ from typing import Any
 
 from faultlab.exercises._exercise import Exercise
 from faultlab.exercises._judge import Fail, expect, is_a, raised, returned, show
+from faultlab.exercises._observe import run_coroutine as _run_in_thread
 from faultlab.exercises._observe import Probe, jsonable
 from faultlab.world import World
 
@@ -46,8 +47,10 @@ def _short(type_name: Any) -> str:
 
 
 def _seconds(value: Any) -> Any:
-    """A requested delay as plain data (tenacity passes a float subclass)."""
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else jsonable(value)
+    """A requested delay as plain data (tenacity passes a float subclass; NaN and infinities become text)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return jsonable(float(value))
+    return jsonable(value)
 
 
 def _number(value: Any) -> bool:
@@ -65,6 +68,11 @@ def _full(attempt: int, base: float, cap: float, rng: random.Random) -> float:
 def _transient(exc: BaseException) -> bool:
     """The checks' own classification (so 4.3 and 4.4 do not depend on 4.2)."""
     return isinstance(exc, TimeoutError | ConnectionError)
+
+
+def _told(exc: BaseException) -> float | bool:
+    """A predicate that, like stamina's, names the wait itself for one error (a server said when)."""
+    return 2.5 if isinstance(exc, ConnectionResetError) else _transient(exc)
 
 
 # -- 4.1 jitter ---------------------------------------------------------------------------
@@ -221,7 +229,9 @@ def _transient_cases() -> list[tuple[str, BaseException, bool]]:
         ("OSError(errno.ETIMEDOUT, 'timed out')", OSError(errno.ETIMEDOUT, "timed out"), True),
         ("FileNotFoundError(2, 'No such key')", FileNotFoundError(2, "No such key"), False),
         ("PermissionError(13, 'alice may not read')", PermissionError(13, "denied"), False),
-        ("OSError(errno.ENOSPC, 'quota exceeded')", OSError(errno.ENOSPC, "quota exceeded"), False),
+        ("OSError(errno.EDQUOT, 'Disk quota exceeded')", OSError(errno.EDQUOT, "Disk quota exceeded"), False),
+        ("OSError(errno.ENOSPC, 'No space left on device')", OSError(errno.ENOSPC, "No space left on device"), False),
+        ("OSError(errno.EIO, 'Input/output error')", OSError(errno.EIO, "Input/output error"), False),
         ("KeyError('models')", KeyError("models"), False),
         ("ValueError('bad header')", ValueError("bad header"), False),
         ("TypeError('unsupported operand')", TypeError("unsupported operand"), False),
@@ -310,7 +320,8 @@ class _Scenario:
     def sleep(self, seconds: float) -> None:
         if len(self.clock.sleeps) >= _GUARD:
             raise _Runaway(_SLEEPS)
-        self.clock.sleep(seconds)
+        # time.sleep(True) sleeps a second: so does this, and the judge then names the mistake
+        self.clock.sleep(float(seconds) if isinstance(seconds, bool) else seconds)
 
     async def asleep(self, seconds: float) -> None:
         self.sleep(seconds)
@@ -321,8 +332,8 @@ class _Scenario:
         return {
             "outcome": outcome,
             "calls": len(self.store.calls),
-            "sleeps": list(self.clock.sleeps),
-            "now": self.clock.now(),
+            "sleeps": [_seconds(s) for s in self.clock.sleeps],
+            "now": _seconds(self.clock.now()),
             "same_object": same,
         }
 
@@ -338,6 +349,7 @@ _RETRY_CASES: dict[str, dict[str, Any]] = {
     # name: the scenario, the keyword arguments and how to describe the call
     "flaky": {"errors": 3, "kw": {"attempts": 5, "base": 0.1, "cap": 5.0}, "seed": 7},
     "exhausted": {"errors": 4, "kw": {"attempts": 4, "base": 0.5, "cap": 5.0}, "seed": 8},
+    "told": {"errors": 3, "kw": {"attempts": 5, "base": 0.1, "cap": 5.0}, "seed": 9, "told": 2.5},
     "deadline": {
         "errors": 40,
         "latency": 1.0,
@@ -364,15 +376,18 @@ def _observe_retry_like(probe: Probe, func_name: str, run: Callable[..., Any], a
 
     for name, case in _RETRY_CASES.items():
         sc = _Scenario(latency=case.get("latency", 0.0)).fail(*_timeouts_and_resets(case["errors"]))
+        if name == "told" and asynchronous:
+            continue
         what = {
+            "told": "timeout, reset, timeout, then works; retry_on says 2.5 (seconds) for the reset",
             "flaky": "fails 3 times, then works",
             "exhausted": "fails 4 times out of 4",
             "deadline": "every call takes 1s and fails",
         }[name]
         out[name] = go(
             sc,
-            _label(func_name, case["kw"], case["seed"], what),
-            retry_on=_transient,
+            _label(func_name, case["kw"], case["seed"], what).replace("is_transient", "told" if "told" in case else "is_transient"),
+            retry_on=_told if "told" in case else _transient,
             rng=random.Random(case["seed"]),
             **case["kw"],
         )
@@ -422,7 +437,6 @@ def _observe_retry_like(probe: Probe, func_name: str, run: Callable[..., Any], a
             rng=random.Random(1),
             sleep=cancelled_sleep,
         )
-        out["is_coroutine_function"] = inspect.iscoroutinefunction(func)
     return out
 
 
@@ -430,32 +444,19 @@ def _call_sync(func: Callable[..., Any], op: Callable[[], Any], **kw: Any) -> An
     return func(op, **kw)
 
 
-def _run_in_thread(factory: Callable[[], Coroutine[Any, Any, Any]], timeout: float = 10.0) -> Any:
-    """Run a coroutine on a fresh event loop in its own thread (a notebook's loop is busy)."""
-    box: dict[str, Any] = {}
-
-    def main() -> None:
-        try:
-            box["value"] = asyncio.run(factory())
-        except BaseException as exc:  # noqa: BLE001 - handed back to the caller's thread
-            box["error"] = exc
-
-    worker = threading.Thread(target=main, name="faultlab-check-async", daemon=True)
-    worker.start()
-    worker.join(timeout)
-    if worker.is_alive():
-        msg = f"the coroutine did not finish within {timeout:g}s of real time"
-        raise TimeoutError(msg)
-    if "error" in box:
-        raise box["error"]
-    return box.get("value")
+class _NotAwaitable(Exception):
+    """aretry(...) returned something that cannot be awaited."""
 
 
 def _call_async(func: Callable[..., Any], op: Callable[[], Any], **kw: Any) -> Any:
-    if not inspect.iscoroutinefunction(func):
-        msg = "aretry is not a coroutine function: define it with `async def`"
-        raise TypeError(msg)
-    return _run_in_thread(lambda: func(op, **kw))
+    async def main() -> Any:
+        result = func(op, **kw)
+        if not inspect.isawaitable(result):
+            msg = f"aretry(...) returned {type(result).__name__}, not an awaitable"
+            raise _NotAwaitable(msg)
+        return await result
+
+    return _run_in_thread(main)
 
 
 def _observe_retry(probe: Probe) -> dict[str, Any]:
@@ -476,7 +477,8 @@ def _expected_sleeps(case: dict[str, Any]) -> list[float]:
         now += latency
         if attempt > errors or attempt == kw["attempts"]:
             break
-        delay = _full(attempt, kw["base"], kw["cap"], rng)
+        told = case.get("told") if attempt % 2 == 0 else None  # resets are the even attempts
+        delay = told if told is not None else _full(attempt, kw["base"], kw["cap"], rng)
         if deadline is not None and now + delay > deadline:
             break
         sleeps.append(delay)
@@ -519,9 +521,12 @@ def _judge_retry_like(data: dict[str, Any], name: str, asynchronous: bool) -> No
     stop = "asyncio.CancelledError" if asynchronous else "KeyboardInterrupt"
     stop_type = "CancelledError" if asynchronous else "KeyboardInterrupt"
     if asynchronous:
+        outcome = data["fine_first"]["outcome"]
         expect(
-            data["is_coroutine_function"] is True,
-            f"{name} should be a coroutine function: define it with `async def` and `await` op() and sleep()",
+            _short(outcome.get("raised", {}).get("type")) != "_NotAwaitable",
+            f"{name}(...) should return an awaitable: define it with `async def` (or return a coroutine), "
+            "and `await` op() and sleep() inside",
+            got=str(outcome.get("raised", {}).get("str")),
         )
     # A stop request always gets through, whatever retry_on says.
     rec = data["interrupt"]
@@ -533,12 +538,30 @@ def _judge_retry_like(data: dict[str, Any], name: str, asynchronous: bool) -> No
         expected=f"{stop_type} after 1 call",
         got=f"{_short(exc['type'])} after {rec['calls']} call(s), {len(rec['sleeps'])} sleep(s)",
     )
+    rec = data["flaky"]
+    expect(
+        not (rec["calls"] > 1 and not rec["sleeps"]),
+        f"{rec['outcome']['call']} retried {rec['calls'] - 1} time(s) without calling the sleep it was given: "
+        + (
+            "`await sleep(delay)`; a blocking time.sleep() stalls the event loop and cannot be cancelled"
+            if asynchronous
+            else "call sleep(delay), the parameter, not time.sleep(), so callers and tests control the waiting"
+        ),
+        expected="sleep(delay) between attempts",
+        got="no call of sleep",
+    )
     if asynchronous:
         rec = data["cancel_in_sleep"]
-        exc = raised(rec["outcome"], f"{rec['outcome']['call']} should end with CancelledError")
+        outcome = rec["outcome"]
+        exc = raised(outcome, f"{outcome['call']} should end with CancelledError")
         expect(
             _short(exc["type"]) == "CancelledError" and rec["calls"] == 1,
-            f"{rec['outcome']['call']}: a cancelled task must stop, not retry: let CancelledError out of the sleep",
+            f"{outcome['call']}: a cancelled task must stop, not retry. "
+            + (
+                "CancelledError is a BaseException: catch Exception only, and don't catch it around the sleep"
+                if _short(exc["type"]) != "CancelledError"
+                else "Let the CancelledError out of `await sleep(delay)` at once"
+            ),
             expected="CancelledError after 1 call",
             got=f"{_short(exc['type'])} after {rec['calls']} call(s)",
         )
@@ -576,7 +599,31 @@ def _judge_retry_like(data: dict[str, Any], name: str, asynchronous: bool) -> No
         expected="b'RESNET-WEIGHTS' after 4 calls",
         got=f"{show(got)} after {rec['calls']} call(s)",
     )
+    expect(
+        not (len(rec["sleeps"]) == 3 and all(s == 1 for s in rec["sleeps"])),
+        f"{rec['outcome']['call']} slept exactly 1 s each time: retry_on returned True, and True is also the "
+        "int 1. Treat only a number that is not a bool (type(x) in (int, float)) as seconds",
+        expected="full-jitter delays",
+        got=show(rec["sleeps"]),
+    )
     _expect_sleeps(rec, _RETRY_CASES["flaky"], "seeded: the same delays every run")
+    if not asynchronous:
+        rec = data["told"]
+        got = returned(rec["outcome"])
+        expect(
+            got == {"bytes": "b'RESNET-WEIGHTS'"} and rec["calls"] == 4,
+            f"{rec['outcome']['call']} should retry until the call works and return its value",
+            expected="b'RESNET-WEIGHTS' after 4 calls",
+            got=f"{show(got)} after {rec['calls']} call(s)",
+        )
+        expect(
+            len(rec["sleeps"]) == 3 and _close(rec["sleeps"][1], 2.5),
+            f"{rec['outcome']['call']}: when retry_on returns a number, wait exactly that many seconds "
+            "(no jitter, no draw from rng)",
+            expected="a second sleep of 2.5",
+            got=show(rec["sleeps"]),
+        )
+        _expect_sleeps(rec, _RETRY_CASES["told"], "and one draw only for the pauses you jitter")
     # Out of attempts: the last error itself, with the story in its notes.
     rec = data["exhausted"]
     exc = raised(rec["outcome"], f"{rec['outcome']['call']} should raise the last error")
@@ -645,8 +692,8 @@ def _observe_quota(probe: Probe) -> dict[str, Any]:
         return out
     out["fresh"] = probe.call("RetryQuota().available", lambda: quota.available)
 
-    def drain(error: Callable[[], BaseException], capacity: int | None = None) -> list[Any]:
-        q = quota_cls() if capacity is None else quota_cls(capacity)
+    def drain(error: Callable[[], BaseException], capacity: int | None = None, **kw: int) -> list[Any]:
+        q = quota_cls(**kw) if capacity is None else quota_cls(capacity, **kw)
         taken = []
         for _ in range(120):
             cost = q.acquire(error())
@@ -655,10 +702,33 @@ def _observe_quota(probe: Probe) -> dict[str, Any]:
                 break
         return [*taken, jsonable(q.available)]
 
+    def refused_twice(capacity: int) -> list[Any]:
+        # 23 tokens: four retries of 5, then 3 are left; neither a reset (5) nor a timeout (10) fits
+        q = quota_cls(capacity)
+        steps = [jsonable(q.acquire(ConnectionResetError())) for _ in range(5)]
+        steps += [jsonable(q.acquire(TimeoutError())), jsonable(q.available)]
+        q.release(0)
+        steps.append(jsonable(q.available))
+        return steps
+
     out["resets"] = probe.call("acquire(ConnectionResetError()) until refused", drain, ConnectionResetError)
     out["timeouts"] = probe.call("acquire(TimeoutError()) until refused", drain, TimeoutError)
     out["small"] = probe.call(
         "RetryQuota(20): acquire(ConnectionResetError()) until refused", drain, ConnectionError, 20
+    )
+    out["costs"] = probe.call(
+        "RetryQuota(50, retry_cost=7, timeout_cost=20, success_refund=2): acquire(TimeoutError()) until refused",
+        drain,
+        TimeoutError,
+        50,
+        retry_cost=7,
+        timeout_cost=20,
+        success_refund=2,
+    )
+    out["odd"] = probe.call(
+        "RetryQuota(23): 5 × acquire(ConnectionResetError()), acquire(TimeoutError()), then release(0)",
+        refused_twice,
+        23,
     )
 
     def refunds() -> list[Any]:
@@ -725,6 +795,25 @@ def _judge_quota(data: dict[str, Any]) -> None:
             expected=f"{grants} × {cost}, then 0, with 0 tokens left",
             got=f"{len(granted)} grant(s) of {sorted(set(granted))}, then {show(refused)}, {show(left)} left",
         )
+    outcome = data["odd"]
+    steps = returned(outcome)
+    want_odd = [5, 5, 5, 5, 0, 0, 3, 4]
+    expect(
+        steps == want_odd,
+        f"{outcome['call']}: with 3 tokens left a retry costing 5 or 10 is refused, and the bucket never goes "
+        "below 0. Compare the cost with what is left before taking it",
+        expected=show(want_odd),
+        got=show(steps),
+    )
+    outcome = data["costs"]
+    *taken, left = returned(outcome)
+    expect(
+        taken == [20, 20, 0] and left == 10,
+        f"{outcome['call']}: use the costs passed in, not botocore's defaults: two timeouts of 20, then 10 "
+        "tokens are too few and acquire() returns 0",
+        expected="[20, 20, 0], 10 left",
+        got=f"{show(taken)}, {show(left)} left",
+    )
     outcome = data["refunds"]
     steps = returned(outcome)
     want = [10, 490, 5, 485, 490, 491, 500, 500]
@@ -795,6 +884,30 @@ def _http_cases() -> list[dict[str, Any]]:
             "what": "GET; 503 without Retry-After, 503 with Retry-After: soon, then 200",
             "method": "GET",
             "script": [("status", 503, None), ("status", 503, "soon"), ("status", 200, None)],
+        },
+        {
+            "name": "post_503",
+            "what": "POST without Idempotency-Key; 503 Retry-After: 1, then 201",
+            "method": "POST",
+            "script": [("status", 503, "1"), ("status", 201, None)],
+        },
+        {
+            "name": "put",
+            "what": "PUT (idempotent); ReadError, then 200",
+            "method": "PUT",
+            "script": [("raise", "ReadError", None), ("status", 200, None)],
+        },
+        {
+            "name": "above_cap",
+            "what": "GET, cap=5, max_wait=60; 503 Retry-After: 8, then 200",
+            "method": "GET",
+            "script": [("status", 503, "8"), ("status", 200, None)],
+        },
+        {
+            "name": "nan",
+            "what": "GET; 503 Retry-After: nan, then 200",
+            "method": "GET",
+            "script": [("status", 503, "nan"), ("status", 200, None)],
         },
         {
             "name": "always_503",
@@ -960,6 +1073,39 @@ def _judge_http(data: dict[str, Any]) -> None:
         data["no_header"],
         "without a usable Retry-After (missing, or not a number), fall back to full-jitter backoff",
     )
+    rec = data["post_503"]
+    expect(
+        status_of(rec) == 503 and rec["requests"] == 1 and not rec["sleeps"],
+        f"{rec['outcome']['call']}: a POST without an Idempotency-Key is sent once, whatever comes back: "
+        "a 503 may come from a proxy after the server acted. Return the 503",
+        expected="status 503 after 1 request, no sleep",
+        got=summary(rec),
+    )
+    rec = data["put"]
+    expect(
+        "raised" not in rec["outcome"]
+        and status_of(rec) == 200 and rec["requests"] == 2 and len(rec["sleeps"]) == 1 and _close(rec["sleeps"][0], jitter[0]),
+        f"{rec['outcome']['call']}: PUT is idempotent (sending it twice leaves the same state), so retry it "
+        "like a GET",
+        expected=f"status 200 after 2 requests, sleeps [{jitter[0]:.6f}]",
+        got=summary(rec),
+    )
+    rec = data["above_cap"]
+    expect(
+        status_of(rec) == 200 and rec["requests"] == 2 and rec["sleeps"] == [8],
+        f"{rec['outcome']['call']}: wait exactly what the server asked, even above your backoff cap: the cap "
+        "bounds your own backoff, max_wait bounds what you accept. Waiting less hammers a server that said when",
+        expected="status 200 after 2 requests, sleeps [8.0]",
+        got=summary(rec),
+    )
+    rec = data["nan"]
+    expect(
+        status_of(rec) == 200 and rec["requests"] == 2 and len(rec["sleeps"]) == 1 and _close(rec["sleeps"][0], jitter[0]),
+        f"{rec['outcome']['call']}: float('nan') parses, but NaN is no number of seconds (and max(0, nan) is 0): "
+        "treat it as no usable header and fall back to full jitter",
+        expected=f"status 200 after 2 requests, sleeps [{jitter[0]:.6f}]",
+        got=summary(rec),
+    )
     rec = data["always_503"]
     expect(
         status_of(rec) == 503 and rec["requests"] == 3 and rec["sleeps"] == [1, 1],
@@ -979,6 +1125,7 @@ def _observe_tenacity(probe: Probe) -> dict[str, Any]:
         ("twice", 2, "op raises TimeoutError twice, then works"),
         ("missing", -1, "op raises FileNotFoundError"),
         ("interrupt", -2, "op raises KeyboardInterrupt"),
+        ("chained", -3, "op raises RuntimeError from TimeoutError twice, then works"),
     ):
         sleeps: list[Any] = []
         calls: list[int] = []
@@ -996,6 +1143,9 @@ def _observe_tenacity(probe: Probe) -> dict[str, Any]:
                 raise FileNotFoundError(2, "No such key", "models/gpt.onnx")
             if errors == -2:
                 raise KeyboardInterrupt
+            if errors == -3 and len(calls) <= 2:
+                message = "fetch failed"
+                raise RuntimeError(message) from TimeoutError("read timed out")
             if len(calls) <= errors:
                 message = "read timed out"
                 raise TimeoutError(message)
@@ -1054,6 +1204,13 @@ def _judge_tenacity(data: dict[str, Any]) -> None:
         expected="random delays",
         got=show(sleeps),
     )
+    expect(
+        len({round(s, 12) for s in sleeps}) > 1 and not all(s == 0 for s in sleeps),
+        f"{outcome['call']} waits {show(sleeps[0]) if sleeps else 0} every time: tenacity's default wait is "
+        "wait_none(). Pass wait=wait_random_exponential(multiplier=0.1, max=5)",
+        expected="4 different random delays",
+        got=show(sleeps),
+    )
     rec = data["twice"]
     got = returned(rec["outcome"])
     expect(
@@ -1070,6 +1227,15 @@ def _judge_tenacity(data: dict[str, Any]) -> None:
         "retry=retry_if_exception(is_transient) so a missing key fails at once, and reraise=True",
         expected="FileNotFoundError after 1 call",
         got=f"{_short(exc['type'])} after {rec['calls']} calls",
+    )
+    rec = data["chained"]
+    got = rec["outcome"].get("returned", f"{_short(rec['outcome'].get('raised', {}).get('type'))} raised")
+    expect(
+        got == "RESNET-WEIGHTS" and rec["calls"] == 3,
+        f"{rec['outcome']['call']}: retry what is_transient accepts, chains included: "
+        "retry=retry_if_exception(is_transient). retry_if_exception_type(...) sees only the outer RuntimeError",
+        expected="'RESNET-WEIGHTS' after 3 calls",
+        got=f"{show(got)} after {rec['calls']} calls",
     )
     rec = data["interrupt"]
     exc = raised(rec["outcome"], f"{rec['outcome']['call']} should let KeyboardInterrupt through")
@@ -1090,8 +1256,9 @@ EXERCISES = (
         hints=(
             "The ceiling of retry n is min(cap, base * 2 ** (n - 1)). Full jitter draws anywhere in [0, ceiling]; "
             "equal jitter keeps half and draws the other half: ceiling / 2 + rng.uniform(0, ceiling / 2).",
-            "Clamp first, then draw: rng.uniform(0, min(cap, ...)). Drawing first and clamping after puts every "
-            "client exactly at the cap once the exponential passes it: the herd is back.",
+            "Full and equal jitter: clamp the ceiling first, then draw: rng.uniform(0, min(cap, ...)). Drawing "
+            "first and clamping after puts every client exactly at the cap once the exponential passes it. "
+            "Decorrelated jitter is the exception: its formula draws, then clamps.",
             "2 ** 1999 is an int too large for a float: cap the exponent (min(n - 1, 1000)) before multiplying. "
             "Decorrelated: min(cap, rng.uniform(base, previous * 3)), one draw per call.",
         ),
@@ -1126,8 +1293,9 @@ EXERCISES = (
             "Never `except BaseException` or a bare `except:`: KeyboardInterrupt must get through.",
             "Keep a list of 'attempt k/n: Type: message' lines. When you stop (not retryable, last attempt, or "
             "the deadline), add them to exc with exc.add_note(line) and re-raise with a bare `raise`.",
-            "Before sleeping: delay = rng.uniform(0, min(cap, base * 2 ** (attempt - 1))); if deadline is not "
-            "None and clock() + delay > start + deadline, stop now instead of sleeping.",
+            "decision = retry_on(exc); the delay is decision itself when type(decision) in (int, float) (not "
+            "isinstance: True is an int), else rng.uniform(0, min(cap, base * 2 ** (attempt - 1))). If deadline "
+            "is not None and clock() + delay > start + deadline, stop now instead of sleeping.",
         ),
         names=("retry",),
         observe=_observe_retry,
@@ -1140,7 +1308,8 @@ EXERCISES = (
         title="aretry: the async twin",
         points=3,
         hints=(
-            "Same loop as retry, in an `async def`, with `await op()` and `await sleep(delay)`.",
+            "Same loop as retry, in an `async def`, with `await op()` and `await sleep(delay)`: the sleep "
+            "you are given, never time.sleep (it blocks the event loop, and cannot be cancelled).",
             "asyncio.CancelledError is a BaseException, not an Exception: `except Exception` already lets "
             "cancellation through. Don't catch it around the sleep either.",
         ),
@@ -1187,7 +1356,8 @@ EXERCISES = (
         title="tenacity, configured safely",
         points=2,
         hints=(
-            "tenacity.Retrying(...) with four explicit settings: stop, wait, retry and reraise; plus sleep=sleep.",
+            "tenacity.Retrying(...) with four explicit settings: stop, wait, retry and reraise; plus sleep=sleep. "
+            "Left out, they default to stop_never, wait_none, retry on every exception, and a RetryError wrapper.",
             "stop=stop_after_attempt(5) | stop_after_delay(30), wait=wait_random_exponential(multiplier=0.1, "
             "max=5), retry=retry_if_exception(is_transient), reraise=True.",
         ),

@@ -26,6 +26,7 @@ from typing import Any
 
 from faultlab.exercises._exercise import Exercise
 from faultlab.exercises._judge import expect, raised, returned, show
+from faultlab.exercises._observe import run_coroutine as _run_in_thread
 from faultlab.exercises._observe import Probe, describe, jsonable
 
 LESSON = "05_must_use"
@@ -488,27 +489,6 @@ _UPLOAD_CASES: tuple[tuple[str, dict[str, int], frozenset[str]], ...] = (
 )
 
 
-def _run_in_thread(factory: Callable[[], Coroutine[Any, Any, Any]], timeout: float = 10.0) -> Any:
-    """Run a coroutine on a fresh event loop in its own thread (a notebook's loop is busy)."""
-    box: dict[str, Any] = {}
-
-    def main() -> None:
-        try:
-            box["value"] = asyncio.run(factory())
-        except BaseException as exc:  # noqa: BLE001 - handed back to the caller's thread
-            box["error"] = exc
-
-    worker = threading.Thread(target=main, name="faultlab-check-async", daemon=True)
-    worker.start()
-    worker.join(timeout)
-    if worker.is_alive():
-        msg = f"upload_all did not finish within {timeout:g}s of real time"
-        raise TimeoutError(msg)
-    if "error" in box:
-        raise box["error"]
-    return box.get("value")
-
-
 def _observe_uploads(probe: Probe) -> dict[str, Any]:
     upload_all = probe.get("upload_all")
     out = []
@@ -535,7 +515,7 @@ def _observe_uploads(probe: Probe) -> dict[str, Any]:
 
         with warnings.catch_warnings(record=True) as record:
             warnings.simplefilter("always")
-            outcome = probe.call(f"await upload_all({keys!r}, upload)  # {label}", _run_in_thread, main)
+            outcome = probe.call(f"await upload_all({keys!r}, upload)  # {label}", _run_in_thread, main, what="upload_all")
         out.append(
             {
                 "outcome": outcome,
