@@ -56,8 +56,9 @@ def _observed_modules() -> set[str]:
             return
         back: types.FrameType | None = frame
         while back is not None and back is not base:
-            if back.f_globals.get("__name__") == "__main__":
-                return  # learner code (or what it called): its own business
+            where = back.f_globals
+            if where.get("__name__") == "__main__" or (where.get("__spec__") is None and "__name__" in where):
+                return  # learner code, or a helper module it made (or what they called): its own business
             back = back.f_back
         seen.add(str(frame.f_globals.get("__name__")))
 

@@ -36,8 +36,9 @@ OBSERVER_MODULES = (
     "asyncio.events", "asyncio.futures", "asyncio.locks", "asyncio.queues", "asyncio.runners",
     "asyncio.selector_events", "asyncio.taskgroups", "asyncio.tasks", "asyncio.unix_events", "attr._make",
     "attr.exceptions", "collections", "collections.abc", "concurrent.futures._base", "contextlib", "copy",
-    "copyreg", "dataclasses", "enum", "functools", "http.cookiejar", "httpx._client", "httpx._config",
-    "httpx._content", "httpx._models", "httpx._multipart", "httpx._status_codes", "httpx._transports.base",
+    "copyreg", "dataclasses", "dis", "enum", "functools", "http.cookiejar", "httpx._client", "httpx._config",
+    "httpx._content", "httpx._exceptions", "httpx._models", "httpx._multipart", "httpx._status_codes",
+    "httpx._transports.base",
     "httpx._transports.mock", "httpx._urlparse", "httpx._urls", "inspect", "json", "json.decoder",
     "json.encoder", "json.scanner", "linecache", "logging", "opentelemetry.attributes",
     "opentelemetry.context", "opentelemetry.context.contextvars_context", "opentelemetry.metrics._internal",
@@ -53,7 +54,7 @@ OBSERVER_MODULES = (
     "structlog._log_levels", "structlog._native", "structlog.dev", "structlog.processors",
     "structlog.testing", "structlog.tracebacks", "subprocess", "tempfile", "tenacity", "tenacity.after",
     "tenacity.before", "tenacity.retry", "tenacity.stop", "tenacity.wait", "textwrap", "threading",
-    "traceback", "types", "typing", "typing_extensions", "urllib.error", "urllib.parse", "warnings",
+    "traceback", "types", "typing", "typing_extensions", "urllib.error", "urllib.parse", "urllib.response", "warnings",
     "weakref",
 )  # fmt: skip
 

@@ -33,7 +33,7 @@ __all__ = ["Warm", "address_space_mb", "import_roots", "prepare", "warm_up"]
 # the Python installation.
 _WARM = (
     "abc", "asyncio", "base64", "collections", "collections.abc", "concurrent.futures", "contextlib",
-    "copy", "dataclasses", "datetime", "decimal", "enum", "errno", "fractions", "functools", "hashlib",
+    "copy", "dataclasses", "datetime", "dis", "decimal", "enum", "errno", "fractions", "functools", "hashlib",
     "heapq", "http", "http.client", "http.server", "inspect", "io", "ipaddress", "itertools", "json",
     "logging", "logging.handlers", "math", "numbers", "operator", "pathlib", "pickle", "queue", "random",
     "re", "secrets", "selectors", "signal", "socket", "socketserver", "statistics", "string", "struct",
