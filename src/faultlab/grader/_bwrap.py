@@ -61,7 +61,9 @@ def bwrap_command(code: str, fd: int) -> list[str]:
     Raises:
         Nothing.
     """
-    args = [_executable(), "--ro-bind", "/usr", "/usr"]
+    # The private /tmp, /dev and /proc come first: a venv or course under /tmp (a CI clone) is
+    # then bound on top of the empty tmpfs, instead of hidden by it.
+    args = [_executable(), "--ro-bind", "/usr", "/usr", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]  # noqa: S108
     for link in _LINKS:
         if os.path.islink(link):
             args += ["--symlink", os.readlink(link), link]
@@ -80,7 +82,7 @@ def bwrap_command(code: str, fd: int) -> list[str]:
                 made.add(parent)
                 args += ["--perms", "0755", "--dir", parent]
         args += ["--ro-bind", path, path]
-    args += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--chdir", "/tmp"]  # noqa: S108 - private
+    args += ["--chdir", "/tmp"]  # noqa: S108 - the private tmpfs
     args += ["--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--as-pid-1"]
     args += ["--die-with-parent", "--new-session", "--clearenv"]
     for key, value in _ENV.items():
