@@ -37,9 +37,10 @@ def test_stub_is_not_attempted(ex: Any) -> None:
 
 
 @pytest.mark.parametrize("ex", ALL, ids=lambda ex: ex.id)
-def test_every_exercise_has_known_wrong_answers(ex: Any) -> None:
-    """tests/wrong keeps at least one known-wrong answer for every exercise."""
-    assert WRONG.get(ex.id), f"add a known-wrong answer for {ex.id} to tests/wrong/"
+def test_every_exercise_has_two_right_and_three_wrong_answers(ex: Any) -> None:
+    """tests/right keeps at least 2 right answers and tests/wrong at least 3 wrong ones for each exercise."""
+    assert len(RIGHT.get(ex.id, [])) >= 2, f"add right answers for {ex.id} to tests/right/"
+    assert len(WRONG.get(ex.id, [])) >= 3, f"add known-wrong answers for {ex.id} to tests/wrong/"
 
 
 CASES = [(eid, why, src, status) for eid, cases in WRONG.items() for why, src, status in cases]
@@ -67,3 +68,4 @@ def test_right_answer_passes(eid: str, why: str, source: str) -> None:
     run_cell(textwrap.dedent(source), f"<right {eid}: {why}>", ns)
     verdict = run_check(eid, ns)
     assert verdict.status == "passed", f"{why}: {verdict.text()}"
+    assert verdict.points == ex.points
