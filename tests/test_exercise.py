@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -156,3 +157,27 @@ def test_classroom_mode_gives_only_the_gentlest_hint(monkeypatch: pytest.MonkeyP
     assert repr(hint("1.1", 2)).startswith("! in this classroom only the first hint is shown")
     monkeypatch.setenv("FAULTLAB_CLASSROOM", "0")
     assert "More:" in repr(hint("1.1"))
+
+
+def test_a_dataclass_that_kept_the_stub_init_is_told_to_delete_it() -> None:
+    """@dataclass or @attrs.define on a stub class keeps its __init__: the verdict says so, a plain stub does not."""
+    import attrs
+
+    ns: dict[str, Any] = {"attrs": attrs, "dataclass": dataclass}
+    stub = (
+        "class StorageError(Exception):\n    pass\n\n"
+        "{deco}\nclass NotFound(StorageError, LookupError):\n"
+        "    bucket: str\n    key: str\n\n"
+        "    def __init__(self, *args, **kwargs):\n"
+        "        raise NotImplementedError('exercise 1.1: NotFound: a typed error with fields and a message')\n"
+    )
+    for deco in ("@dataclass(eq=False)", "@attrs.define(eq=False)"):
+        exec(stub.format(deco=deco), ns)  # noqa: S102 - a learner's cell
+        verdict = check("1.1", ns)
+        assert verdict.status == "not_attempted"
+        assert "NotFound: a dataclass or attrs class keeps an __init__" in verdict.message
+        assert "Delete the stub's `def __init__`" in verdict.message
+    exec(stub.format(deco=""), ns)  # noqa: S102 - the untouched stub
+    verdict = check("1.1", ns)
+    assert verdict.status == "not_attempted"
+    assert "keeps an __init__" not in verdict.message

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import subprocess
 import sys
 
@@ -31,6 +32,18 @@ def test_lab_runs_are_reproducible() -> None:
     assert {"TimeoutError", "ConnectionResetError", "ok"} <= set(runs[0])
     quiet = _lab(World.demo())
     assert {o.result for o in quiet.run(5)} == {"ok"}
+
+
+def test_lab_tells_a_quota_from_a_full_disk() -> None:
+    """ "quota exceeded" raises OSError(EDQUOT) and "disk full" OSError(ENOSPC): two errors, as on Linux."""
+    seen = {}
+    for kind in ("quota exceeded", "disk full"):
+        lab = _lab(World.demo())
+        lab.describe = lambda exc: errno.errorcode[exc.errno] if isinstance(exc, OSError) and exc.errno else str(exc)
+        lab.toggle(kind, True)
+        lab.probability = 1.0
+        seen[kind] = {(o.result, o.detail) for o in lab.run(3)}
+    assert seen == {"quota exceeded": {("OSError", "EDQUOT")}, "disk full": {("OSError", "ENOSPC")}}
 
 
 def test_lab_apply_replaces_only_its_operation() -> None:

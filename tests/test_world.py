@@ -49,10 +49,10 @@ def test_permissions(world: World) -> None:
 
 
 def test_quota_is_enospc(world: World) -> None:
-    """Writing past a bucket's quota raises OSError(ENOSPC) and stores nothing."""
+    """Writing past a bucket's quota raises OSError(EDQUOT), not a full device's ENOSPC, and stores nothing."""
     with pytest.raises(OSError, match="quota exceeded") as info:
         world.store.put_object("models", "big", b"x" * 100)
-    assert info.value.errno == errno.ENOSPC
+    assert info.value.errno == errno.EDQUOT
     assert world.store.usage("models") == (26, 64)
 
 

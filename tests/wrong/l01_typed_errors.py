@@ -227,6 +227,27 @@ WRONG["1.1"] += [
         "incorrect",
     ),
 ]
+WRONG["1.1"] += [
+    (
+        "@dataclass put on the stub, the stub's __init__ kept (a dataclass keeps it)",
+        """
+        @dataclass(eq=False)
+        class NotFound(StorageError, LookupError):
+            bucket: str
+            key: str
+
+            def __init__(self, *args: object, **kwargs: object) -> None:
+                raise NotImplementedError('exercise 1.1: NotFound: a typed error with fields and a message')
+
+            def __post_init__(self):
+                Exception.__init__(self, self.bucket, self.key)
+
+            def __str__(self):
+                return f"object not found: {self.bucket}/{self.key}"
+        """,
+        "not_attempted",
+    ),
+]
 WRONG["1.2"] += [
     (
         "super().__init__(principal, resource) on a PermissionError: errno='carol'",

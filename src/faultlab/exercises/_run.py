@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 import types
 from collections.abc import Iterator, Mapping
@@ -15,7 +16,11 @@ from faultlab.exercises._observe import MissingName, Probe, ReexportedName, used
 from faultlab.exercises._registry import get_exercise
 from faultlab.exercises._verdict import Verdict
 
-__all__ = ["judge_exercise", "observe_exercise", "run_check"]
+__all__ = ["judge_exercise", "kept_stub_init", "observe_exercise", "run_check"]
+
+_CLASS_DICT = type.__dict__["__dict__"].__get__
+#: The message of every stub ``faultlab build`` writes.
+_STUB_MESSAGE = re.compile(r"exercise \d+\.\d+: ")
 
 
 def observe_exercise(exercise: Exercise, namespace: Mapping[str, Any]) -> dict[str, Any]:
@@ -39,7 +44,36 @@ def observe_exercise(exercise: Exercise, namespace: Mapping[str, Any]) -> dict[s
         data = json.loads(json.dumps(data, allow_nan=False))  # plain, strict JSON only: as the grader sends it
     except (TypeError, ValueError) as exc:
         return {"id": exercise.id, "state": "observer_error", "error": f"unserialisable: {exc}"}
-    return {"id": exercise.id, "state": "observed", "data": data, "forbidden_used": forbidden_used}
+    return {
+        "id": exercise.id,
+        "state": "observed",
+        "data": data,
+        "forbidden_used": forbidden_used,
+        "kept_stub_init": kept_stub_init(exercise.names, namespace),
+    }
+
+
+def kept_stub_init(names: tuple[str, ...], namespace: Mapping[str, Any]) -> list[str]:
+    """The exercise's classes made a dataclass or attrs class that still have the stub's ``__init__``.
+
+    Both decorators keep an ``__init__`` the class defines, so a learner who adds ``@dataclass``
+    above the stub and fills in fields still gets the stub's NotImplementedError. Only the class
+    dicts are read (through ``type``'s own ``__dict__`` descriptor, so no metaclass code runs).
+    The answer only ever words a "not attempted" verdict, never raises a score.
+    """
+    kept = []
+    for name in names:
+        value = namespace.get(name)
+        if not isinstance(value, type):
+            continue
+        own = _CLASS_DICT(value)
+        if "__dataclass_fields__" not in own and "__attrs_attrs__" not in own:
+            continue
+        init = own.get("__init__")
+        consts = init.__code__.co_consts if isinstance(init, types.FunctionType) else ()
+        if any(isinstance(c, str) and _STUB_MESSAGE.match(c) for c in consts):
+            kept.append(name)
+    return kept
 
 
 @contextmanager
@@ -108,6 +142,14 @@ def judge_exercise(exercise: Exercise, observation: Mapping[str, Any]) -> Verdic
         used = ", ".join(observation["forbidden_used"])
         return verdict("incorrect", f"your answer calls {used}, the reference; write your own instead.")
     stub = _not_implemented(observation["data"])
+    if stub is not None and observation.get("kept_stub_init"):
+        names = ", ".join(observation["kept_stub_init"])
+        return verdict(
+            "not_attempted",
+            f"{names}: a dataclass or attrs class keeps an __init__ the class defines, so the stub's "
+            "__init__ still raises NotImplementedError. Delete the stub's `def __init__` (and its "
+            "raise line) and run the cell again.",
+        )
     if stub is not None:
         return verdict(
             "not_attempted",

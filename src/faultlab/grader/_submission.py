@@ -415,12 +415,13 @@ def _make_observe(steps: Sequence[Exercise]) -> Callable[[int, dict[str, Any]], 
     through JSON).
     """
     from faultlab.exercises._observe import MissingName, Probe, ReexportedName, used_references
+    from faultlab.exercises._run import kept_stub_init
 
-    plan = [(ex.id, ex.observe, frozenset(ex.forbidden)) for ex in steps]
+    plan = [(ex.id, ex.observe, frozenset(ex.forbidden), ex.names) for ex in steps]
     sorted_, type_, exception = sorted, type, Exception
 
     def observe(index: int, namespace: dict[str, Any]) -> dict[str, Any]:
-        exercise_id, observer, forbidden = plan[index]
+        exercise_id, observer, forbidden, names = plan[index]
         probe = Probe(namespace)
         with used_references() as used:
             try:
@@ -431,7 +432,13 @@ def _make_observe(steps: Sequence[Exercise]) -> Callable[[int, dict[str, Any]], 
                 return {"id": exercise_id, "state": "reexport", "name": exc.name, "origin": exc.origin}
             except exception as exc:
                 return {"id": exercise_id, "state": "observer_error", "error": _exc_text(exc)}
-        return {"id": exercise_id, "state": "observed", "data": data, "forbidden_used": sorted_(used & forbidden)}
+        return {
+            "id": exercise_id,
+            "state": "observed",
+            "data": data,
+            "forbidden_used": sorted_(used & forbidden),
+            "kept_stub_init": kept_stub_init(names, namespace),
+        }
 
     del type_
     return observe

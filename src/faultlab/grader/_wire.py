@@ -57,7 +57,13 @@ def valid_observation(obs: Any, exercise_id: str) -> bool:
     state = obs["state"]
     if state == "observed":
         used = obs.get("forbidden_used")
-        return isinstance(obs.get("data"), dict) and strings(used, 100) is not None and _depth_ok(obs["data"])
+        kept = obs.get("kept_stub_init", [])
+        return (
+            isinstance(obs.get("data"), dict)
+            and strings(used, 100) is not None
+            and strings(kept, 100) is not None
+            and _depth_ok(obs["data"])
+        )
     if state == "missing":
         return isinstance(obs.get("name"), str)
     if state == "refused":

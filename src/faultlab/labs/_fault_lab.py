@@ -26,6 +26,7 @@ FAULT_KINDS: dict[str, BaseException] = {
     "connection reset": ConnectionResetError(errno.ECONNRESET, "Connection reset by peer"),
     "connection refused": ConnectionRefusedError(errno.ECONNREFUSED, "Connection refused"),
     "disk full": OSError(errno.ENOSPC, "No space left on device"),
+    "quota exceeded": OSError(errno.EDQUOT, "Disk quota exceeded"),
 }
 
 

@@ -17,7 +17,8 @@ knows nothing of exercises, grading or widgets, so any of them can build on it.
 * :class:`FaultServer` — a real HTTP server on the loopback interface that fails on demand.
 
 Services raise the built-in exceptions real systems raise (``TimeoutError``,
-``ConnectionResetError``, ``PermissionError``, ``OSError(ENOSPC)``); faultlab's own errors
+``ConnectionResetError``, ``PermissionError``, ``OSError(EDQUOT)`` for a quota, ``OSError(ENOSPC)``
+for a full disk); faultlab's own errors
 are for misuse of faultlab. A new service goes in its own ``_name.py`` here, subclasses
 :class:`Service`, and is exported below.
 """

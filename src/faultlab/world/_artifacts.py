@@ -104,7 +104,7 @@ class ArtifactStore(Service):
         Raises:
             ValueError: ``uri`` is not ``s3://bucket/key``.
             KeyError: The bucket does not exist.
-            OSError: ``errno.ENOSPC`` when the bucket's quota is too small.
+            OSError: ``errno.EDQUOT`` when the bucket's quota is too small.
         """
         bucket, key = parse_uri(uri)
         self.store.put_object(bucket, key, data)

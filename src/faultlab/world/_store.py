@@ -9,7 +9,7 @@ situation              exception raised
 unknown bucket         ``KeyError(bucket)`` (a registry lookup, like ``dict[...]``)
 unknown key            ``FileNotFoundError(ENOENT, ..., "bucket/key")``
 principal lacks right  ``PermissionError(EACCES, ..., "bucket/key")``
-quota would be passed  ``OSError(ENOSPC, ..., "bucket")``
+quota would be passed  ``OSError(EDQUOT, ..., "bucket")``
 injected faults        whatever the :class:`~faultlab.FaultPlan` says, e.g.
                        ``TimeoutError``, ``ConnectionResetError``
 call slower than its   ``TimeoutError`` after ``timeout`` seconds of virtual time
@@ -124,7 +124,8 @@ class ObjectStore(Service):
         Raises:
             KeyError: Unknown bucket.
             PermissionError: ``principal`` may not write the bucket.
-            OSError: ``errno.ENOSPC`` when the bucket's quota would be exceeded.
+            OSError: ``errno.EDQUOT`` when the bucket's quota would be exceeded (``ENOSPC``
+                is a full device, not a quota).
             TimeoutError: The call took longer than ``timeout`` (virtual seconds).
         """
 
@@ -133,7 +134,7 @@ class ObjectStore(Service):
             self._authorise(principal, bucket, key, "write")
             new_used = b.used_bytes - len(b.objects.get(key, b"")) + len(data)
             if b.quota_bytes is not None and new_used > b.quota_bytes:
-                raise OSError(errno.ENOSPC, f"quota exceeded: {new_used} of {b.quota_bytes} bytes", bucket)
+                raise OSError(errno.EDQUOT, f"quota exceeded: {new_used} of {b.quota_bytes} bytes", bucket)
             b.objects[key] = bytes(data)
 
         self._run("put_object", f"{bucket}/{key}", timeout, body)
