@@ -53,7 +53,10 @@ def deploy(env, raw):
     state = {}
     steps = {
         "download": (f"downloading {config.artifact}", lambda t: env.artifacts.download(config.artifact, timeout=t)),
-        "build": (f"building {config.tag}", lambda t: env.builder.build(state["download"].data, tag=config.tag, timeout=t)),
+        "build": (
+            f"building {config.tag}",
+            lambda t: env.builder.build(state["download"].data, tag=config.tag, timeout=t),
+        ),
         "push": (
             f"pushing {config.tag} to {config.namespace}",
             lambda t: env.registry.push(state["build"], namespace=config.namespace, token=config.token, timeout=t),
@@ -114,9 +117,11 @@ class Deployer:
     def run(self):
         cfg, env = self.config, self.env
         with env.span("download"):
-            artifact = self.call("download", f"downloading {cfg.artifact}", functools.partial(env.artifacts.download, cfg.artifact))
+            download = functools.partial(env.artifacts.download, cfg.artifact)
+            artifact = self.call("download", f"downloading {cfg.artifact}", download)
         with env.span("build"):
-            image = self.call("build", f"building {cfg.tag}", functools.partial(env.builder.build, artifact.data, tag=cfg.tag))
+            build = functools.partial(env.builder.build, artifact.data, tag=cfg.tag)
+            image = self.call("build", f"building {cfg.tag}", build)
         with env.span("push"):
             push = functools.partial(env.registry.push, image, namespace=cfg.namespace, token=cfg.token)
             self.call("push", f"pushing {cfg.tag}", push)
@@ -204,7 +209,8 @@ RIGHT = {
 
             def number(kind, low, above=False):
                 def check(_, attribute, value):
-                    if isinstance(value, bool) or not isinstance(value, kind) or value < low or (above and value <= low):
+                    wrong = isinstance(value, bool) or not isinstance(value, kind)
+                    if wrong or value < low or (above and value <= low):
                         raise ConfigError(attribute.name, f"not a valid {kind}")
                 return check
 
