@@ -58,24 +58,28 @@ def test_the_solution_meets_each_schedule() -> None:
     """The solution's deploy: transient only returns, the others raise what their schedule expects."""
     lab = PipelineLab()
     ok = lab.run(_deploy, "transient only")
-    assert ok.ok and sorted(ok.value) == NODES and ok.provisioned == NODES and ok.retries() == 5
+    assert ok.ok
+    assert sorted(ok.value) == NODES
+    assert ok.provisioned == NODES
+    assert ok.retries() == 5
     permanent = lab.run(_deploy, "permanent error")
     assert type(permanent.error).__name__ == "DeployError"
-    assert isinstance(permanent.error.__cause__, PermissionError) and not permanent.sleeps
+    assert isinstance(permanent.error.__cause__, PermissionError)
+    assert not permanent.sleeps
     partial = lab.run(_deploy, "partial rollout")
     assert isinstance(partial.error, ExceptionGroup)
     assert [e.node for e in partial.error.exceptions] == ["gpu-worker-02", "gpu-worker-04"]  # type: ignore[attr-defined]
     assert partial.provisioned == ["gpu-worker-01", "gpu-worker-03", "gpu-worker-05"]
     stalled = lab.run(_deploy, "stalled dependency")
-    assert stalled.end <= stalled.deadline and all(c.timeout is not None for c in stalled.calls)
+    assert stalled.end <= stalled.deadline
+    assert all(c.timeout is not None for c in stalled.calls)
     storm = lab.run(_deploy, "retry storm")
-    assert "budget" in str(storm.error) and storm.retries() == 5
+    assert "budget" in str(storm.error)
+    assert storm.retries() == 5
     secret = lab.run(_deploy, "secret in the config")
-    assert (
-        secret.ok
-        and secret.leaks() == []
-        and {"download", "build", "push", "rollout"} <= {s.name for s in secret.spans}
-    )
+    assert secret.ok
+    assert secret.leaks() == []
+    assert {"download", "build", "push", "rollout"} <= {s.name for s in secret.spans}
     assert len(lab.runs) == 6
 
 
@@ -91,10 +95,12 @@ def test_every_call_and_sleep_is_recorded_with_its_timeout() -> None:
     )
     assert first.timeout == 30.0
     assert [c.operation for c in run.calls].count("provision_gpu") == 5
-    assert len(run.sleeps) == 5 and all(s.seconds >= 0 for s in run.sleeps)
+    assert len(run.sleeps) == 5
+    assert all(s.seconds >= 0 for s in run.sleeps)
     rows = run.timeline_rows()
     assert len(rows) == len(run.calls) + len(run.sleeps)
-    assert "sleep" in rows[1] and "download" in rows[2]
+    assert "sleep" in rows[1]
+    assert "download" in rows[2]
 
 
 def test_a_naive_pipeline_fails_the_first_transient_fault() -> None:
@@ -122,7 +128,8 @@ def test_leaks_are_found_in_records_spans_and_errors() -> None:
     run = PipelineLab().run(leaky, "permanent error")
     assert run.leaks() == ["log records", "spans", "error"]
     assert "the token leaked into: log records, spans, error!" in run.summaries()["logs"]
-    assert "***" in str(run.config) and run.token not in str(run.config)
+    assert "***" in str(run.config)
+    assert run.token not in str(run.config)
 
 
 def test_records_carry_virtual_time_and_span_ids() -> None:
@@ -139,7 +146,9 @@ def test_records_carry_virtual_time_and_span_ids() -> None:
 
     run = PipelineLab().run(logs, Schedule("quiet", "no faults"))
     first, second = run.records
-    assert first["timestamp"] == 1.5 and first["level"] == "warning" and first["attempt"] == 1
+    assert first["timestamp"] == 1.5
+    assert first["level"] == "warning"
+    assert first["attempt"] == 1
     span = next(s for s in run.spans if s.name == "download")
     assert first["span_id"] == f"{span.context.span_id:016x}"
     assert second["exception"].startswith("LookupError: no artifact published")
@@ -167,7 +176,8 @@ def test_a_runaway_loop_is_stopped() -> None:
                 env.clock.sleep(0)
 
     run = PipelineLab().run(forever, "transient only")
-    assert isinstance(run.error, RuntimeError) and "does your retry loop ever end" in str(run.error)
+    assert isinstance(run.error, RuntimeError)
+    assert "does your retry loop ever end" in str(run.error)
 
 
 def test_keyboard_interrupt_goes_through() -> None:
@@ -188,7 +198,8 @@ def test_extra_faults_add_to_a_schedule() -> None:
         stage_faults=(("build", "failing step", 1),),
         node_faults=(("gpu-worker-03", "driver"),),
     )
-    assert type(run.error).__name__ == "DeployError" and run.error.stage == "build"  # type: ignore[union-attr]
+    assert type(run.error).__name__ == "DeployError"
+    assert run.error.stage == "build"
     assert ("gpu-worker-03", "driver") in run.schedule.node_faults
 
 
@@ -198,7 +209,8 @@ def test_every_stage_fault_can_be_armed() -> None:
         for fault in faults:
             run = PipelineLab().run(naive, Schedule("one", "one fault", stage_faults=((stage, fault, 1),)))
             if fault == "stall":  # no timeout: the push hangs for its 600 s, then goes through
-                assert run.ok and run.calls[2].end - run.calls[2].start == 602.0
+                assert run.ok
+                assert run.calls[2].end - run.calls[2].start == 602.0
                 continue
             assert run.error is not None, f"{stage}: {fault}"
             assert run.calls[-1].stage == stage, f"{stage}: {fault}"
@@ -229,7 +241,8 @@ def test_the_dashboard_runs_the_chosen_schedule_with_its_toggles() -> None:
     dash.node_faults["gpu-worker-05"].value = "driver"
     dash.run_button.click()
     run = dash.lab.runs[-1]
-    assert isinstance(run.error, ExceptionGroup) and len(run.error.exceptions) == 3
+    assert isinstance(run.error, ExceptionGroup)
+    assert len(run.error.exceptions) == 3
     assert dash.summaries["chain"].value == "<i>ExceptionGroup of 3: NodeError, NodeError, NodeError</i>"
     texts = {name: "".join(o["text"] for o in view.outputs) for name, view in dash.views.items()}
     assert "provision_gpu gpu-worker-05" in texts["timeline"]

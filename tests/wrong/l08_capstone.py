@@ -231,9 +231,13 @@ WRONG = {
         (
             "behaves, but swallows a logging failure with try/except/pass (ruff S110, BLE001)",
             _deploy(
-                log_line=(
-                    'try:\n        env.log.info("deploy started", config=config)\n'
-                    "    except Exception:\n        pass"
+                log_line="\n".join(
+                    [
+                        "try:",
+                        '        env.log.info("deploy started", config=config)',
+                        "    except Exception:",
+                        "        pass",
+                    ]
                 )
             ),
             "incorrect",
