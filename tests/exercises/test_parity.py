@@ -32,7 +32,7 @@ import pytest
 
 from faultlab.exercises import exercises
 from faultlab.grader import grade
-from tests.answers import RIGHT, WRONG
+from tests.answers import RIGHT, WRONG, solution_of
 from tests.conftest import ROOT
 
 _VERDICT = re.compile(r"^\S+ (\d+\.\d+) \[(\d+)/(\d+)\] (passed|incorrect|not attempted|error)\b")
@@ -73,17 +73,6 @@ CASES = _cases()
 def _is_check_cell(cell: Any) -> bool:
     code = cell.source.strip()
     return cell.cell_type == "code" and code.startswith(("check(", "progress(", "# hint(", "hint("))
-
-
-def solution_of(exercise_id: str) -> str:
-    """The exercise whose solution cell an answer to ``exercise_id`` is typed after.
-
-    Its own, except where several exercises grade one solution (lesson 08's schedules all
-    grade ``deploy``): then the first exercise of the lesson that reads the same names.
-    """
-    registry = exercises()
-    ex = registry[exercise_id]
-    return next(e.id for e in registry.values() if e.lesson == ex.lesson and e.names == ex.names)
 
 
 def answer_notebook(case: Case) -> Any:
