@@ -175,10 +175,42 @@ def log_stream(widget: Locator) -> None:
     expect(records).to_have_text("", timeout=MS)
 
 
+def dropdown(widget: Locator, label: str) -> Locator:
+    """The select element of the dropdown labelled ``label``."""
+    return widget.locator(".widget-dropdown", has=widget.page.get_by_text(label, exact=True)).locator("select")
+
+
+def pipeline_dashboard(widget: Locator) -> None:
+    """Choose a schedule and faults by keyboard and mouse, run: the four views and their summaries agree."""
+    timeline, chain, _logs, stages = (widget.locator(".widget-output").nth(i) for i in range(4))
+    status = widget.locator(".widget-html").filter(has_text=re.compile(r"^run \d+ — "))
+    dropdown(widget, "schedule").select_option(label="partial rollout")
+    dropdown(widget, "gpu-worker-05").select_option(label="driver")
+    run = button(widget, "Run pipeline")
+    run.focus()
+    run.press("Enter")
+    expect(status).to_have_text(re.compile(r"^run \d+ — partial rollout: raised \w+$"), timeout=MS)
+    expect(timeline).to_contain_text("provision_gpu gpu-worker-02", timeout=MS)
+    expect(chain).to_contain_text("gpu-worker-02", timeout=MS)
+    expect(stages).to_contain_text(re.compile(r"rollout +failed on \d+ of \d+ nodes"), timeout=MS)
+    summary = widget.locator(".widget-html").filter(has_text=re.compile(r"^\d+ calls, \d+ retries"))
+    expect(summary).to_have_count(1, timeout=MS)
+
+    dropdown(widget, "gpu-worker-05").select_option(label="healthy")
+    dropdown(widget, "schedule").select_option(label="transient only")
+    checkbox(widget, "push: revoked token").check()
+    run.click()
+    expect(status).to_have_text(re.compile(r"^run \d+ — transient only: raised DeployError$"), timeout=MS)
+    expect(chain).to_contain_text("PermissionError", timeout=MS)
+    expect(stages).to_contain_text(re.compile(r"push +failed: PermissionError"), timeout=MS)
+    checkbox(widget, "push: revoked token").uncheck()
+
+
 DRIVERS: dict[str, Callable[[Locator], None]] = {
     "Fault injection": fault_panel,
     "Retry timeline": retry_timeline,
     "Jitter lab": jitter_lab,
     "Exception chain": chain_viewer,
     "Log stream": log_stream,
+    "Deployment pipeline": pipeline_dashboard,
 }

@@ -32,7 +32,7 @@ import pytest
 
 from faultlab.exercises import exercises
 from faultlab.grader import grade
-from tests.answers import RIGHT, WRONG
+from tests.answers import RIGHT, WRONG, solution_of
 from tests.conftest import ROOT
 
 _VERDICT = re.compile(r"^\S+ (\d+\.\d+) \[(\d+)/(\d+)\] (passed|incorrect|not attempted|error)\b")
@@ -79,13 +79,14 @@ def answer_notebook(case: Case) -> Any:
     """The notebook a learner who typed ``case.source`` would hand in, with only its check kept."""
     nb = nbformat.read(ROOT / case.folder / f"{case.lesson}.ipynb", as_version=4)
     cells = []
+    marker = f"### END SOLUTION {solution_of(case.exercise)}"
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
         if _is_check_cell(cell) and cell.source.strip() != f'check("{case.exercise}")':
             continue
         cells.append(cell)
-        if case.source is not None and f"### END SOLUTION {case.exercise}" in cell.source:
+        if case.source is not None and marker in cell.source:
             cells.append(nbformat.v4.new_code_cell(textwrap.dedent(case.source).strip("\n")))
     if case.source is not None:
         assert len(cells) > len([c for c in nb.cells if not _is_check_cell(c)]), f"no solution cell for {case.exercise}"

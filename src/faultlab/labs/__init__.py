@@ -15,6 +15,8 @@ is a plain class or function with plain-text (and SVG) output, tested without a 
   requests against a breakable model server and watch error records and spans appear, with
   ids and timestamps fixed at the source.
 * :func:`lint`, :func:`lint_table` — ruff on a snippet, findings as (rule, line, message) rows.
+* :class:`PipelineLab`, :class:`Schedule`, :data:`SCHEDULES`, :data:`STAGE_FAULTS` — the capstone: a
+  learner's deployment pipeline run end to end under seeded fault schedules (lesson 08).
 * :class:`StaticLab`, :class:`Finding` — run mypy, ruff or basedpyright on a snippet and keep
   its findings as (rule, line) rows (lesson 05).
 
@@ -37,15 +39,33 @@ from faultlab.labs._contention import (
 from faultlab.labs._fault_lab import FAULT_KINDS, FaultLab, Outcome
 from faultlab.labs._lint import LESSON_07_RULES, lint, lint_table
 from faultlab.labs._log_stream import LOG_STREAM_FAULTS, LogStreamLab, SequentialIds, span_line, virtual_ns
+from faultlab.labs._pipeline import (
+    DEFAULT_CONFIG,
+    SCHEDULES,
+    STAGE_FAULTS,
+    STAGES,
+    CallRow,
+    PipelineEnv,
+    PipelineLab,
+    PipelineRun,
+    Schedule,
+    SleepRow,
+    StageSummary,
+)
 from faultlab.labs._static import Finding, StaticLab, StaticToolError
 from faultlab.labs._timeline import RequestOutcome, RetryRunner, RetryTimeline, Span
 
 __all__ = [
+    "DEFAULT_CONFIG",
     "FAULT_KINDS",
     "LESSON_07_RULES",
     "LOG_STREAM_FAULTS",
+    "SCHEDULES",
+    "STAGES",
+    "STAGE_FAULTS",
     "STRATEGIES",
     "STRATEGY_LABELS",
+    "CallRow",
     "ContentionResult",
     "FaultLab",
     "FigureView",
@@ -53,11 +73,17 @@ __all__ = [
     "JitterLab",
     "LogStreamLab",
     "Outcome",
+    "PipelineEnv",
+    "PipelineLab",
+    "PipelineRun",
     "RequestOutcome",
     "RetryRunner",
     "RetryTimeline",
+    "Schedule",
     "SequentialIds",
+    "SleepRow",
     "Span",
+    "StageSummary",
     "StaticLab",
     "StaticToolError",
     "contention_figure",

@@ -13,6 +13,9 @@ tests live there, and a new widget goes in its own ``_name.py`` here.
   attempt, its outcome and each sleep on the virtual time axis (logic: ``RetryTimeline``).
 * :class:`LogStreamPanel` — break the model server, watch error records and spans appear
   (logic: ``LogStreamLab``).
+* :class:`PipelineDashboard` — the capstone's fault-injection dashboard: a schedule, faults per
+  stage and node, and a pipeline's timeline, chain, logs and stages side by side (logic:
+  ``PipelineLab``).
 * :class:`JitterLabPanel` — strategies, clients, base and cap in; the contention
   simulation's work and completion time out (logic: ``JitterLab``).
 """
@@ -22,6 +25,7 @@ from __future__ import annotations
 from faultlab.widgets._chain import ChainViewer
 from faultlab.widgets._fault_panel import FaultPanel
 from faultlab.widgets._log_stream import LogStreamPanel
+from faultlab.widgets._pipeline import PipelineDashboard
 from faultlab.widgets._retry import JitterLabPanel, RetryTimelinePanel
 
-__all__ = ["ChainViewer", "FaultPanel", "JitterLabPanel", "LogStreamPanel", "RetryTimelinePanel"]
+__all__ = ["ChainViewer", "FaultPanel", "JitterLabPanel", "LogStreamPanel", "PipelineDashboard", "RetryTimelinePanel"]
