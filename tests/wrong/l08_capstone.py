@@ -73,6 +73,18 @@ def _deploy(log_line: str = "pass", push_span: str = '"push"') -> str:
     return _DEPLOY.replace("LOG_LINE", log_line).replace("PUSH_SPAN", push_span)
 
 
+# is_transient that walks __context__ as well as __cause__ (8.2, and under 8.5 the driver failure).
+_WALKS_CONTEXT = """
+            def is_transient(exc):
+                while exc is not None:
+                    if isinstance(exc, urllib.error.HTTPError):
+                        return exc.code in (429, 502, 503, 504)
+                    if isinstance(exc, TimeoutError | ConnectionError | EOFError):
+                        return True
+                    exc = exc.__cause__ or exc.__context__
+                return False
+"""
+
 WRONG = {
     "8.1": [
         (
@@ -164,16 +176,7 @@ WRONG = {
         ),
         (
             "walks __context__ too: the driver failure (raised while handling a reset) looks transient",
-            """
-            def is_transient(exc):
-                while exc is not None:
-                    if isinstance(exc, urllib.error.HTTPError):
-                        return exc.code in (429, 502, 503, 504)
-                    if isinstance(exc, TimeoutError | ConnectionError | EOFError):
-                        return True
-                    exc = exc.__cause__ or exc.__context__
-                return False
-            """,
+            _WALKS_CONTEXT,
             "incorrect",
         ),
         (
@@ -314,18 +317,7 @@ WRONG = {
         ),
         (
             "retries the driver failure: __context__ is walked, and its reset looks transient",
-            _then(
-                """
-            def is_transient(exc):
-                while exc is not None:
-                    if isinstance(exc, urllib.error.HTTPError):
-                        return exc.code in (429, 502, 503, 504)
-                    if isinstance(exc, TimeoutError | ConnectionError | EOFError):
-                        return True
-                    exc = exc.__cause__ or exc.__context__
-                return False
-            """
-            ),
+            _then(_WALKS_CONTEXT),
             "incorrect",
         ),
         (
