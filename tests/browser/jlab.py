@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -341,9 +342,24 @@ class Notebooks:
         following = self._following(relpath)
         if following is None:
             return
-        view = self._open(following, must=False)
-        if view is not None and following not in self.running and view.is_ready():
-            self._start(following)
+        try:
+            view = self._open(following, must=False)
+            if view is not None and following not in self.running and view.is_ready():
+                self._start(following)
+        except Exception:  # not this test's failure: the notebook's own test opens it anew, and fails there if it must
+            self._discard(following)
+
+    def _discard(self, relpath: str) -> None:
+        """Forget ``relpath``'s view: close its browser context and shut its kernel down."""
+        view = self.views.pop(relpath, None)
+        self.running.discard(relpath)
+        self.ran.discard(relpath)
+        if view is not None:
+            self.pages.pop(view.page, None)
+            with contextlib.suppress(Exception):
+                view.close()
+        with contextlib.suppress(Exception):
+            self.lab.shut_down(relpath)
 
     def meanwhile(self) -> None:
         """Between two steps of a test: start the next notebook's run once its page is ready (a look a second)."""
@@ -369,16 +385,15 @@ class Notebooks:
         """One test of ``relpath`` is over: after its last, close the notebook and shut its kernel down."""
         self.left[relpath] = self.left.get(relpath, 1) - 1
         if self.left[relpath] <= 0 and relpath in self.views:
-            view = self.views.pop(relpath)
-            self.running.discard(relpath)
-            self.ran.discard(relpath)  # asked for again (it was not in the plan): opened anew
+            view = self.views[relpath]
             try:
                 view.close_and_shut_down()
             except Exception:  # a page a failed test left in disorder: no other notebook opens in it
-                del self.pages[view.page]
-                view.close()
-                self.lab.shut_down(relpath)
+                self._discard(relpath)
             else:
+                del self.views[relpath]
+                self.running.discard(relpath)
+                self.ran.discard(relpath)  # asked for again (it was not in the plan): opened anew
                 self.pages[view.page] = None
         self._advance(relpath)
 
