@@ -28,6 +28,7 @@ STARTUP_S = 60
 RUN_ALL_MS = 90_000
 CELL_MS = 30_000
 KERNEL = "Python 3 (ipykernel)"
+WIDGET_ROOTS = ".jp-Cell-outputArea .jp-OutputArea-output > .jupyter-widgets"
 # What NotebookView.wait_ready waits for, looked at once: the tab current, the kernel named and idle.
 _READY_JS = """([stem, kernel]) => {
   const tab = [...document.querySelectorAll('.lm-TabBar-tab.jp-mod-current')].some(t => t.textContent.includes(stem));
@@ -266,14 +267,21 @@ class NotebookView:
     def widgets(self) -> list[tuple[str, Locator]]:
         """Every widget a code cell displays, with the bold title it shows first."""
         found = []
-        for index in range(self.code_cells.count()):
+        # one look at every cell first: only the cells that hold a widget are scrolled to
+        holding = self.code_cells.evaluate_all(f"cells => cells.map(c => c.querySelectorAll({WIDGET_ROOTS!r}).length)")
+        for index, count in enumerate(holding):
+            if not count:
+                continue
             cell = self.code_cells.nth(index)
             cell.scroll_into_view_if_needed()
-            roots = cell.locator(".jp-Cell-outputArea .jp-OutputArea-output > .jupyter-widgets")
+            roots = cell.locator(WIDGET_ROOTS)
             for i in range(roots.count()):
                 root = roots.nth(i)
-                expect(root.locator(".widget-html-content b").first).to_be_visible(timeout=CELL_MS)
-                found.append((root.locator(".widget-html-content b").first.inner_text(), root))
+                title = root.locator(".widget-html-content b").first
+                expect(title).to_be_visible(timeout=CELL_MS)
+                # what the learner sees: wait until it is laid out (an off-screen cell's text is not, at first)
+                expect(title).to_have_text(re.compile(r"\S"), use_inner_text=True, timeout=CELL_MS)
+                found.append((title.inner_text(), root))
         return found
 
 
@@ -371,8 +379,10 @@ class Notebooks:
         """The notebook at ``relpath`` (e.g. ``notebooks/00_welcome.ipynb``), run from the top once."""
         self.current = relpath
         if relpath not in self.ran:
+            self._open(relpath)
+            self._advance(relpath)  # the next notebook loads while this one loads and runs
             view = self._start(relpath)
-            self._advance(relpath)  # the next notebook loads while this one runs
+            self._advance(relpath)
             view.wait_all_ran()
             self.ran.add(relpath)
             self._advance(relpath)
