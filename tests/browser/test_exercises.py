@@ -23,10 +23,10 @@ def code_sources(folder: str, name: str) -> list[str]:
     return ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
 
 
-@pytest.fixture(params=EXERCISES)
+@pytest.fixture(params=[f"exercises/{n}" for n in EXERCISES], ids=EXERCISES)
 def exercise(request: pytest.FixtureRequest, notebooks: Notebooks) -> NotebookView:
     """An exercise notebook opened in a fresh browser context, every cell run on the stubs (once)."""
-    return notebooks.get(f"exercises/{request.param}")
+    return notebooks.get(request.param)
 
 
 def name_of(view: NotebookView) -> str:

@@ -12,6 +12,7 @@ from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser
 
+STDERR = ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
 LESSONS = sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
 
@@ -21,22 +22,23 @@ def raises_exception(name: str) -> list[bool]:
     return ["raises-exception" in c["metadata"].get("tags", []) for c in nb["cells"] if c["cell_type"] == "code"]
 
 
-@pytest.fixture(params=LESSONS)
+@pytest.fixture(params=[f"notebooks/{n}" for n in LESSONS], ids=LESSONS)
 def lesson(request: pytest.FixtureRequest, notebooks: Notebooks) -> NotebookView:
     """A lesson opened in a fresh browser context, its kernel restarted and every cell run (once)."""
-    return notebooks.get(f"notebooks/{request.param}")
+    return notebooks.get(request.param)
 
 
 def test_every_cell_runs_without_error(lesson: NotebookView) -> None:
     """After Restart Kernel and Run All, every code cell has run and none shows an error."""
     allowed = raises_exception(lesson.relpath.split("/")[-1])
     assert lesson.code_cells.count() == len(allowed)
-    for index, may_raise in enumerate(allowed):
-        cell = lesson.code_cells.nth(index)
-        cell.scroll_into_view_if_needed()
-        errors = cell.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
+    errors = lesson.code_cells.evaluate_all(
+        f"cells => cells.map(c => [...c.querySelectorAll({STDERR!r})].map(e => e.textContent))"
+    )
+    assert len(errors) == len(allowed)
+    for index, (shown, may_raise) in enumerate(zip(errors, allowed, strict=True)):
         if not may_raise:
-            assert errors.count() == 0, f"code cell {index} shows an error: {errors.all_inner_texts()}"
+            assert not shown, f"code cell {index} shows an error: {shown}"
 
 
 def test_every_widget_responds_to_its_controls(lesson: NotebookView) -> None:
@@ -48,3 +50,4 @@ def test_every_widget_responds_to_its_controls(lesson: NotebookView) -> None:
         )
         widget.scroll_into_view_if_needed()
         DRIVERS[title](widget)
+        lesson.step_done()
