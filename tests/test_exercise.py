@@ -181,3 +181,22 @@ def test_a_dataclass_that_kept_the_stub_init_is_told_to_delete_it() -> None:
     verdict = check("1.1", ns)
     assert verdict.status == "not_attempted"
     assert "keeps an __init__" not in verdict.message
+
+
+def test_a_stub_of_another_exercise_says_which_to_do_first() -> None:
+    """8.4 grades the deploy of 8.3's cell: on the stubs it names 8.3, not its own stub, as the one to do."""
+    import json
+
+    from tests.conftest import ROOT
+
+    nb = json.loads((ROOT / "exercises" / "08_capstone.ipynb").read_text(encoding="utf-8"))
+    ns: dict[str, Any] = {}
+    for cell in nb["cells"]:
+        source = "".join(cell["source"])
+        if cell["cell_type"] == "code" and ("class " in source or "def " in source or "import " in source):
+            exec(source, ns)  # noqa: S102 - the learner's cells, as stubs
+    own, other = check("8.3", ns), check("8.4", ns)
+    assert own.status == other.status == "not_attempted"
+    assert "the code still raises NotImplementedError (exercise 8.3:" in own.message
+    assert other.message.startswith("8.4 runs the code of exercise 8.3, which still raises its stub's")
+    assert "Do 8.3 first" in other.message

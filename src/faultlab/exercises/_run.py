@@ -21,6 +21,7 @@ __all__ = ["judge_exercise", "kept_stub_init", "observe_exercise", "run_check"]
 _CLASS_DICT = type.__dict__["__dict__"].__get__
 #: The message of every stub ``faultlab build`` writes.
 _STUB_MESSAGE = re.compile(r"exercise \d+\.\d+: ")
+_STUB_OF = re.compile(r"exercise (\d+\.\d+): (.*)", re.S)
 
 
 def observe_exercise(exercise: Exercise, namespace: Mapping[str, Any]) -> dict[str, Any]:
@@ -151,6 +152,13 @@ def judge_exercise(exercise: Exercise, observation: Mapping[str, Any]) -> Verdic
             "raise line) and run the cell again.",
         )
     if stub is not None:
+        other = _STUB_OF.match(str(stub.get("str", "")))
+        if other is not None and other.group(1) != ex.id:
+            return verdict(
+                "not_attempted",
+                f"{ex.id} runs the code of exercise {other.group(1)}, which still raises its stub's "
+                f"NotImplementedError ({other.group(2)}). Do {other.group(1)} first, then run this check again.",
+            )
         return verdict(
             "not_attempted",
             f"the code still raises NotImplementedError ({stub.get('str')}). "
