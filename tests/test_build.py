@@ -33,15 +33,19 @@ def test_function_region_becomes_raising_stub(tmp_path: Path) -> None:
 
 
 def test_module_region_keeps_names_and_signatures(tmp_path: Path) -> None:
-    """A top-level region keeps each class's bases and each function's signature and docstring."""
+    """A top-level region keeps each class's bases, each signature as written (layout, spacing) and docstring."""
     src = (
         "### BEGIN SOLUTION 1.2\n@dataclass\nclass A(Base, ValueError):\n    '''Doc A.'''\n    x: int\n\n"
-        "async def g(a: int, *, b: str = 'x') -> int:\n    '''Doc g.'''\n    return a\n### END SOLUTION 1.2\n"
+        "async def g(a: int, *, b: str = 'x') -> int:\n    '''Doc g.'''\n    return a\n\n"
+        "def h(\n    a: int,\n    b: int = 2,\n) -> int:\n    return a + b\n\n"
+        "def k(a:int=1): return a\n### END SOLUTION 1.2\n"
     )
     text, _ = build_notebook(_write(tmp_path / "01_t.ipynb", src))
     cell = "".join(json.loads(text)["cells"][1]["source"])
     assert 'class A(Base, ValueError):\n    """Doc A."""\n' in cell
-    assert 'async def g(a: int, *, b: str=\'x\') -> int:\n    """Doc g."""\n    raise NotImplementedError(' in cell
+    assert 'async def g(a: int, *, b: str = \'x\') -> int:\n    """Doc g."""\n    raise NotImplementedError(' in cell
+    assert "def h(\n    a: int,\n    b: int = 2,\n) -> int:\n    raise NotImplementedError(" in cell
+    assert "def k(a: int=1):\n    raise NotImplementedError(" in cell  # body on the def line: unparsed
     assert "@dataclass" not in cell
     assert "return a" not in cell
 

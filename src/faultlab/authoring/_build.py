@@ -124,7 +124,9 @@ def _definitions(source: str) -> list[ast.ClassDef | ast.FunctionDef | ast.Async
     return [n for n in body if isinstance(n, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)]
 
 
-def _skeleton(node: ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef, message: str) -> list[str]:
+def _skeleton(
+    node: ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef, message: str, source: list[str] | None = None
+) -> list[str]:
     doc = ast.get_docstring(node, clean=False)
     doc_lines: list[str] = []
     if doc:
@@ -138,11 +140,18 @@ def _skeleton(node: ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef, messa
             "    def __init__(self, *args: object, **kwargs: object) -> None:",
             f"        raise NotImplementedError({message})",
         ]
+    return [*_signature(node, source), *doc_lines, f"    raise NotImplementedError({message})"]
+
+
+def _signature(node: ast.FunctionDef | ast.AsyncFunctionDef, source: list[str] | None) -> list[str]:
+    """The ``def`` line(s) as the solution wrote them (its layout, its spacing); unparsed if they share a line."""
+    first = node.body[0].lineno - 1
+    if source is not None and first > node.lineno - 1 and source[first - 1].rstrip().endswith(":"):
+        return source[node.lineno - 1 : first]
     stub = copy.deepcopy(node)
     stub.decorator_list = []
     stub.body = [ast.Pass()]
-    head = ast.unparse(stub).splitlines()[0]
-    return [head, *doc_lines, f"    raise NotImplementedError({message})"]
+    return [ast.unparse(stub).splitlines()[0]]
 
 
 def _stub(region: Region, title: str, solution: list[str]) -> list[str]:
@@ -151,7 +160,7 @@ def _stub(region: Region, title: str, solution: list[str]) -> list[str]:
     if region.container == "module":
         out: list[str] = []
         for node in _definitions("\n".join(solution)):
-            out += (["", ""] if out else []) + _skeleton(node, message)
+            out += (["", ""] if out else []) + _skeleton(node, message, solution)
         return out
     if region.container == "class":
         return [
