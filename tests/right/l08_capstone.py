@@ -325,3 +325,24 @@ RIGHT = {
     ],
     **{eid: list(_PIPELINES) for eid in ("8.3", "8.4", "8.5", "8.6", "8.7", "8.8")},
 }
+
+RIGHT["8.5"] += [
+    (
+        "the group is a subclass of ExceptionGroup of its own, its message naming the failed nodes",
+        """
+        class RolloutFailed(ExceptionGroup):
+            \"\"\"Some nodes failed; one NodeError per node.\"\"\"
+
+
+        _every_node = rollout
+
+
+        def rollout(run):
+            try:
+                return _every_node(run)
+            except ExceptionGroup as group:
+                names = ", ".join(err.node for err in group.exceptions)
+                raise RolloutFailed(f"rollout failed on {names}", list(group.exceptions)) from None
+        """,
+    ),
+]
