@@ -19,8 +19,7 @@ from faultlab.exercises._verdict import Verdict
 __all__ = ["judge_exercise", "kept_stub_init", "observe_exercise", "run_check"]
 
 _CLASS_DICT = type.__dict__["__dict__"].__get__
-#: The message of every stub ``faultlab build`` writes.
-_STUB_MESSAGE = re.compile(r"exercise \d+\.\d+: ")
+#: The message of every stub ``faultlab build`` writes: its exercise id, then its title.
 _STUB_OF = re.compile(r"exercise (\d+\.\d+): (.*)", re.S)
 
 
@@ -72,7 +71,7 @@ def kept_stub_init(names: tuple[str, ...], namespace: Mapping[str, Any]) -> list
             continue
         init = own.get("__init__")
         consts = init.__code__.co_consts if isinstance(init, types.FunctionType) else ()
-        if any(isinstance(c, str) and _STUB_MESSAGE.match(c) for c in consts):
+        if any(isinstance(c, str) and _STUB_OF.match(c) for c in consts):
             kept.append(name)
     return kept
 
